@@ -1,0 +1,95 @@
+"""What a detector sees and what it returns.
+
+A detector is a pure function ``(ctx, params) -> Iterable[Hit]``. It knows nothing of clauses or
+wording: the engine binds its hits to the pack's rules. ``Context`` gives it the message, the
+normalised text, the council profile and shared, lazily computed analyses (mentions, quotes…), so
+that two detectors needing the same analysis pay for it once per message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from councilguard.model import Fix, Message
+from councilguard.policy import Council, Pack
+from councilguard.text.normalise import Normalised, normalise
+
+if TYPE_CHECKING:  # pragma: no cover
+    from councilguard.text.document import Document
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Something a detector found: spans into ``message.text`` (or the subject), why, how sure."""
+
+    spans: tuple[tuple[int, int], ...]
+    why: str
+    score: float = 1.0
+    field: str = "text"
+    fixes: tuple[Fix, ...] = ()
+    data: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+
+class Context:
+    """One message being checked, with shared analyses computed on first use."""
+
+    def __init__(self, message: Message, pack: Pack, base_dir: Path | None = None):
+        self.message = message
+        self.pack = pack
+        self.council: Council = pack.council
+        self.base_dir = base_dir or Path.cwd()
+        self.notes: list[str] = []
+        self.cache: dict[str, Any] = {}
+
+    @property
+    def text(self) -> str:
+        return self.message.text
+
+    @cached_property
+    def norm(self) -> Normalised:
+        return normalise(self.message.text)
+
+    @cached_property
+    def doc(self) -> "Document":
+        from councilguard.text.document import Document
+
+        return Document(self.message.text)
+
+    @cached_property
+    def author_member(self):
+        """The roster entry of the author, by e-mail first, then by name."""
+        a = self.message.author
+        return self.council.member_by_email(a.email) or self.council.member_by_name(a.name)
+
+    @cached_property
+    def authorisations(self) -> set[str]:
+        """Authorisations on the message plus standing consents recorded in the council profile."""
+        held = set(self.message.authorisations)
+        name = self.author_member.name if self.author_member else self.message.author.name
+        return held | self.council.consents_for(name)
+
+    def holds(self, authorisation: str) -> bool:
+        return authorisation in self.authorisations
+
+    @property
+    def author_role(self) -> str | None:
+        if self.message.author.role:
+            return self.message.author.role
+        m = self.author_member
+        if m is None:
+            return None
+        return {"proper-officer": "proper-officer", "staff": "staff"}.get(m.kind, "councillor")
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def memo(self, key: str, compute):
+        """Compute a per-message analysis once and share it between detectors."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]

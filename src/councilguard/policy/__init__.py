@@ -1,0 +1,7 @@
+"""Policy packs: the council's rules and profile as data (no detector or engine code here)."""
+
+from councilguard.policy.council import Council, Member
+from councilguard.policy.pack import Pack
+from councilguard.policy.schema import Rule
+
+__all__ = ["Council", "Member", "Pack", "Rule"]

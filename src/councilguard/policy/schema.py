@@ -1,0 +1,121 @@
+"""The shape of a policy pack, validated strictly so a Clerk's typo is caught with its line number.
+
+A pack is a folder holding ``policy.yaml`` (the rules: clause, wording, severity, which detectors
+serve each rule and with what parameters), ``council.yaml`` (who is who: roster, domains, official
+accounts, logo, consents) and the policy's source text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from councilguard.model import Severity
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DETECTOR_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9-]*$")
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- policy.yaml ----------------------------------------------------------------------------------
+
+
+class DetectorUse(_Schema):
+    """One detector serving a rule, with the parameters the pack gives it."""
+
+    detector: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    @field_validator("detector")
+    @classmethod
+    def _detector_id(cls, value: str) -> str:
+        if not DETECTOR_ID.match(value):
+            raise ValueError(f"{value!r} is not a detector id; expected family.name, e.g. conduct.abuse")
+        return value
+
+
+class Rule(_Schema):
+    id: str
+    title: str
+    clause: str
+    clause_text: str
+    severity: Severity
+    detect: list[DetectorUse] = Field(min_length=1)
+    explanation: str
+    remedy: str
+    law: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _rule_id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError(f"{value!r} is not a rule id; use kebab-case such as abuse-councillor")
+        return value
+
+
+class PackInfo(_Schema):
+    id: str
+    name: str
+    version: str
+    status: Literal["draft", "adopted"] = "draft"
+    source: str = "policy.txt"
+    council: str = "council.yaml"
+    docs_url: str = "docs/rules/{rule}.md"
+    language: Literal["en"] = "en"
+
+
+class PolicyFile(_Schema):
+    pack: PackInfo
+    rules: list[Rule] = Field(min_length=1)
+
+
+# --- council.yaml ---------------------------------------------------------------------------------
+
+
+class OfficialAccount(_Schema):
+    channel: str
+    handle: str
+
+
+class CouncilInfo(_Schema):
+    name: str
+    short_names: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(min_length=1)
+    official_accounts: list[OfficialAccount] = Field(default_factory=list)
+    logo: str | None = None
+    places: list[str] = Field(default_factory=list)
+
+
+class Person(_Schema):
+    name: str
+    role: str | None = None
+    title: str | None = None
+    email: str | None = None
+    personal_emails: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Consent(_Schema):
+    """A standing consent or authorisation recorded for a person (e.g. personal-email)."""
+
+    person: str
+    grants: str
+    source: str | None = None
+    scope: str | None = None
+    expires: date | None = None
+
+
+class CouncilFile(_Schema):
+    council: CouncilInfo
+    proper_officer: Person
+    staff: list[Person] = Field(default_factory=list)
+    councillors: list[Person] = Field(default_factory=list)
+    secure_systems: list[str] = Field(default_factory=list)
+    consents: list[Consent] = Field(default_factory=list)

@@ -1,0 +1,6 @@
+"""Text handling below the detectors: normalisation with span mapping, sentences, quotations."""
+
+from councilguard.text.document import Document, Span
+from councilguard.text.normalise import Normalised, normalise
+
+__all__ = ["Document", "Normalised", "Span", "normalise"]

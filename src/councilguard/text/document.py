@@ -1,0 +1,108 @@
+"""Structure of a text that the judgement rules need: sentences, quotations, reported speech.
+
+"Whose words" matters: quoting abuse in order to report it is not the author's abuse. This module
+finds the spans that are someone else's words so detectors can weigh them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-*•>])|\n")
+_QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»")]
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z0-9])'([^'\n]{2,200}?)'(?![A-Za-z0-9])")
+_FORWARD_MARK = re.compile(
+    r"^-{2,}\s*(forwarded|original) message\s*-{2,}|^begin forwarded message|^on .{5,80} wrote:\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# "X said/called me/shouted that …": the rest of the sentence reports someone else's words.
+REPORTING = re.compile(
+    r"\b(said|says|saying|shouted|shouting|called me|calling me|called us|called him|called her|"
+    r"told me|told us|wrote|writes|claimed|claims|accused me|accusing me|alleged|alleges|"
+    r"tweeted|posted|commented|screamed|yelled|labelled me|branded me)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __contains__(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+class Document:
+    """Lazily analysed view of one text. Offsets index the original text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        spans: list[Span] = []
+        start = 0
+        for m in _SENTENCE_END.finditer(self.text):
+            if m.start() > start:
+                spans.append(_trim(self.text, start, m.start()))
+            start = m.end()
+        if start < len(self.text):
+            spans.append(_trim(self.text, start, len(self.text)))
+        return [s for s in spans if s.end > s.start]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentence_at(self, pos: int) -> Span:
+        i = bisect_right(self._sentence_starts, pos) - 1
+        if i < 0:
+            return Span(0, len(self.text))
+        return self.sentences[i]
+
+    @cached_property
+    def quotes(self) -> list[Span]:
+        """Quoted passages: text between quotation marks, '>' lines, and forwarded sections."""
+        out: list[Span] = []
+        for open_, close in _QUOTE_PAIRS:
+            pattern = re.escape(open_) + r"([^" + re.escape(open_ + close) + r"\n]{2,400}?)" + re.escape(close)
+            out.extend(Span(m.start(), m.end()) for m in re.finditer(pattern, self.text))
+        out.extend(Span(m.start(), m.end()) for m in _SINGLE_QUOTE.finditer(self.text))
+        for m in re.finditer(r"^>.*$", self.text, re.MULTILINE):
+            out.append(Span(m.start(), m.end()))
+        fwd = _FORWARD_MARK.search(self.text)
+        if fwd:
+            out.append(Span(fwd.start(), len(self.text)))
+        return sorted(set(out), key=lambda s: (s.start, s.end))
+
+    def in_quote(self, start: int, end: int | None = None) -> bool:
+        end = start + 1 if end is None else end
+        return any(q.start <= start and end <= q.end for q in self.quotes)
+
+    @cached_property
+    def forwarded_from(self) -> int | None:
+        """Where a forwarded or quoted-reply section begins, if there is one."""
+        fwd = _FORWARD_MARK.search(self.text)
+        return fwd.start() if fwd else None
+
+    def reported(self, start: int, end: int) -> bool:
+        """True when [start, end) sits after a reporting verb in its sentence ("X called me a liar")."""
+        sent = self.sentence_at(start)
+        head = self.text[sent.start:start]
+        return bool(REPORTING.search(head))
+
+    def others_words(self, start: int, end: int) -> bool:
+        """Quoted or reported: someone else's words, not the author's own."""
+        return self.in_quote(start, end) or self.reported(start, end)
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
