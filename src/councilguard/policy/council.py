@@ -91,7 +91,7 @@ class Council:
         words: dict[str, list[str]] = {}
         for m in self.of_kind("staff", "proper-officer"):
             for token in re.findall(r"[a-z]+", (m.role or "").lower()):
-                if token not in {"and", "the", "of", "officer", "proper", "to"}:
+                if token not in _NOT_ROLE_WORDS:
                     words.setdefault(token, []).append(m.name)
         return {k: tuple(v) for k, v in words.items()}
 
@@ -119,6 +119,10 @@ class Council:
             for c in self.profile.consents
             if c.person.lower() == name.lower() and (c.expires is None or c.expires >= today)
         }
+
+
+_NOT_ROLE_WORDS = {"and", "the", "of", "to", "officer", "proper", "deputy", "events", "communications",
+                   "maintenance", "grounds", "assistant", "senior", "chair", "vice", "council"}
 
 
 def _member(p: Person, kind: Kind) -> Member:

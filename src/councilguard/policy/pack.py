@@ -128,7 +128,7 @@ def _validated(model: type[BaseModel], path: Path) -> tuple[Any, dict[Loc, int]]
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = min(exc.errors(), key=lambda e: e["type"] == "missing")  # a misspelt key before the key it lacks
         loc = tuple(err["loc"])
         bad = err.get("input")
         what = err["msg"]

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Speed and memory of the checker, with every detector of the Croxley Green pack running.
+
+Prints p50/p95 latency of one check (a 280-character post and a 3,000-character e-mail) pinned to
+one core, batch throughput, the CLI's cold start, and peak memory. Targets (issue 7): post p95 < 15 ms,
+e-mail p95 < 60 ms, cold start < 2 s, peak memory < 400 MB.
+
+    .venv/bin/python benchmarks/latency.py [--runs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import email_3000, post_280  # noqa: E402
+
+
+def pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def time_checks(checker, messages: list[dict], runs: int) -> list[float]:
+    out = []
+    for i in range(runs):
+        msg = messages[i % len(messages)]
+        start = time.perf_counter()
+        checker.check(msg)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def cold_start(runs: int = 5) -> tuple[float, float]:
+    exe = Path(sys.executable).parent / "councilguard"
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "councilguard"]),
+           "check", "--format", "json", "Cllr Hargreaves is a spineless idiot. Mrs Jenkins lives at 14 Frankland Road."]
+    times, rss = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/env", "time", "-f", "%M", *cmd], capture_output=True, text=True) \
+            if Path("/usr/bin/time").exists() else subprocess.run(cmd, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+        if last.isdigit():
+            rss.append(int(last) / 1024)
+    return statistics.median(times), max(rss) if rss else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = ap.parse_args()
+    pin_to_one_core()
+    rng = random.Random(7)
+    posts = [post_280(rng) for _ in range(50)]
+    emails = [email_3000(rng) for _ in range(30)]
+
+    from councilguard import Checker
+
+    t0 = time.perf_counter()
+    checker = Checker.from_pack("croxley-green")
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    checker.warm_up()
+    warm = time.perf_counter() - t0
+    time_checks(checker, posts + emails, 40)
+
+    post_ms = time_checks(checker, posts, args.runs)
+    email_ms = time_checks(checker, emails, max(args.runs // 3, 60))
+    batch = (posts * 10)[:500]
+    start = time.perf_counter()
+    for m in batch:
+        checker.check(m)
+    throughput = len(batch) / (time.perf_counter() - start)
+    in_process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cold, cold_rss = cold_start()
+
+    figures = {
+        "post_280_p50_ms": round(percentile(post_ms, 0.50), 2),
+        "post_280_p95_ms": round(percentile(post_ms, 0.95), 2),
+        "email_3000_p50_ms": round(percentile(email_ms, 0.50), 2),
+        "email_3000_p95_ms": round(percentile(email_ms, 0.95), 2),
+        "batch_posts_per_s_one_core": round(throughput, 1),
+        "checker_build_s": round(build, 3),
+        "first_check_with_model_load_s": round(warm, 3),
+        "cli_cold_start_s": round(cold, 3),
+        "cli_peak_rss_mb": round(cold_rss, 1),
+        "benchmark_process_peak_rss_mb": round(in_process_peak, 1),
+    }
+    targets = {"post_280_p95_ms": 15, "email_3000_p95_ms": 60, "cli_cold_start_s": 2, "cli_peak_rss_mb": 400,
+               "benchmark_process_peak_rss_mb": 400}
+    width = max(map(len, figures))
+    for key, value in figures.items():
+        target = targets.get(key)
+        mark = "" if target is None else (f"  (target < {target}: {'met' if value < target else 'MISSED'})")
+        print(f"{key:<{width}}  {value}{mark}")
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m councilguard` runs the command line."""
+
+from councilguard.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""The command line: `councilguard check | rules | explain`. One module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from councilguard.cli import check as _check
+from councilguard.cli import rules as _rules
+
+app = typer.Typer(
+    name="councilguard",
+    help="Check posts and e-mails against your council's social media and e-mail policy, before they go out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("check")(_check.check)
+app.command("rules")(_rules.rules)
+app.command("explain")(_rules.explain)
+
+
+def main() -> None:
+    app()

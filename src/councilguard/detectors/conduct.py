@@ -1,0 +1,213 @@
+"""Conduct: abuse aimed at a target, harassment, and material undermining confidence in the council.
+
+First, explainable detectors: a lexicon of insults and contempt, bound to the nearest target found
+from the roster (detectors/targets.py). One ``conduct.abuse`` detector serves four rules; the pack
+chooses the target kinds (councillor, staff, council, public). Whose words: a quoted or reported
+insult is someone else's, so it is not the author's abuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from councilguard.detectors import targets as T
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.conduct_words import (
+    ANGER, CONTEMPT, HARASSMENT, INCITEMENT, INSULTS, NEGATORS, THREATS, WEAK,
+)
+from councilguard.detectors.registry import detector
+from councilguard.text.lexicon import Lexicon
+
+TargetKind = Literal["councillor", "staff", "council", "public"]
+
+
+class AbuseParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    targets: list[TargetKind] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class AbuseHit:
+    start: int
+    end: int
+    term: str
+    score: float
+    target: T.Mention
+    kind: str  # "insult" | "contempt" | "threat" | "incitement"
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> tuple[Lexicon, Lexicon, Lexicon]:
+    return Lexicon(INSULTS), Lexicon(CONTEMPT), Lexicon(dict.fromkeys(ANGER, 1.0))
+
+
+_THREATS = [re.compile(p, re.IGNORECASE) for p in THREATS]
+_INCITE = [re.compile(p, re.IGNORECASE) for p in INCITEMENT]
+_HARASS = [re.compile(p, re.IGNORECASE) for p in HARASSMENT]
+_COPULA = re.compile(
+    r"^(?:\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
+    r"such|just|really|truly|an?|the|total|absolute|utter|complete|proper|real|bloody|nothing but|"
+    r"bunch of|lot of|pack of|of|you|who|which|like|what|as|so|very|one|little|sad|old)\b)*\s*$",
+    re.IGNORECASE)
+_NEXT_TO = re.compile(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$", re.IGNORECASE)
+
+
+def abuse_hits(ctx: Context) -> list[AbuseHit]:
+    """Every insult, contempt or threat in the author's own words, with the target it is aimed at."""
+    return ctx.memo("conduct.abuse", lambda: _abuse_hits(ctx))
+
+
+def _abuse_hits(ctx: Context) -> list[AbuseHit]:
+    text = ctx.text
+    doc = ctx.doc
+    ms = T.mentions(ctx)
+    insults, contempt, _ = _lexicons()
+    out: list[AbuseHit] = []
+    person_kinds = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.SELF, T.OTHER_AUTHORITY, T.COUNCIL}
+    for lex, kind in ((insults, "insult"), (contempt, "contempt")):
+        for m in lex.finditer(ctx.norm):
+            if doc.others_words(m.start, m.end) or _negated(text, m.start):
+                continue
+            sent = doc.sentence_at(m.start)
+            target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
+            if target is None:
+                target = _carried_target(ctx, ms, sent.start)
+            if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
+                continue
+            if kind == "contempt" and target.kind != T.COUNCIL:
+                if target.kind == T.STAFF and not target.named:
+                    pass  # "the staff are a shambles" is contempt for the council's staff
+                else:
+                    continue
+            term = m.term.rstrip("*")
+            if term in WEAK and not _predicated(text, m.start, m.end, target):
+                continue
+            out.append(AbuseHit(m.start, m.end, term, m.value, target, kind))
+    for pattern, kind, score in ((_THREATS, "threat", 0.95), (_INCITE, "incitement", 0.8)):
+        for rx in pattern:
+            for m in rx.finditer(text):
+                if doc.others_words(m.start(), m.end()):
+                    continue
+                sent = doc.sentence_at(m.start())
+                target = T.nearest(ms, m.start(), m.end(), {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL},
+                                   (sent.start, sent.end)) or _carried_target(ctx, ms, sent.start)
+                if target is not None:
+                    out.append(AbuseHit(m.start(), m.end(), m.group(0), score, target, kind))
+    return out
+
+
+def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:
+    """A target named in the previous sentence and referred to by a pronoun in this one."""
+    prev = [m for m in ms if m.end <= sentence_start and m.kind not in (T.SELF,)]
+    if not prev:
+        return None
+    last = prev[-1]
+    head = ctx.text[sentence_start:sentence_start + 200].lower()
+    pronouns = {T.COUNCIL: (" they ", " them ", " their ", "they ", "it "),
+                T.OTHER_AUTHORITY: (" they ", "they ")}.get(last.kind, (" he ", " she ", " him ", " her ", " they ",
+                                                                        "he ", "she ", "they ", " his "))
+    padded = " " + head
+    return last if any(p in padded for p in pronouns) and sentence_start - last.end < 300 else None
+
+
+def _negated(text: str, start: int) -> bool:
+    before = re.findall(r"[a-z']+", text[max(0, start - 24):start].lower())[-3:]
+    return any(w in NEGATORS or w.endswith("n't") for w in before)
+
+
+def _predicated(text: str, start: int, end: int, target: T.Mention) -> bool:
+    """The word is said *of* the target: "X is useless", "useless X", "you idiot", "X, a disgrace"."""
+    if target.end <= start:
+        between = text[target.end:start]
+        return len(between) <= 60 and bool(_COPULA.match(between))
+    if end <= target.start:
+        between = text[end:target.start]
+        return len(between) <= 25 and bool(_NEXT_TO.match(between) or re.match(r"^\s*,?\s*(?:the\s+)?(?:whole\s+|entire\s+|lot\s+(?:of|at)\s+)", between, re.I))
+    return True
+
+
+@detector("conduct.abuse", params=AbuseParams)
+def abuse(ctx: Context, params: AbuseParams):
+    """Insults, contempt, threats or incitement aimed at the target kinds the pack names."""
+    wanted = set(params.targets)
+    for h in abuse_hits(ctx):
+        kind = h.target.kind
+        if kind not in wanted:
+            continue
+        who = h.target.name if h.target.named else "them"
+        what = {"insult": f"calls {who} \u201c{ctx.text[h.start:h.end]}\u201d",
+                "contempt": f"speaks of {who} with contempt (\u201c{ctx.text[h.start:h.end]}\u201d)",
+                "threat": f"reads as a threat towards {who}",
+                "incitement": f"stirs others up against {who}"}[h.kind]
+        score = h.score + (0.05 if _angry(ctx) else 0.0)
+        yield Hit(spans=((h.start, h.end),), why=f"The draft {what}.", score=min(score, 1.0),
+                  data={"detector": "conduct.abuse", "target": h.target.name, "target_kind": kind, "how": h.kind})
+
+
+def _angry(ctx: Context) -> bool:
+    _, _, anger = _lexicons()
+    return anger.search(ctx.norm)
+
+
+@detector("conduct.harassment")
+def harassment(ctx: Context, params):
+    """Persistent targeting, intimidation or unwanted sexual remarks aimed at an individual."""
+    for rx in _HARASS:
+        for m in rx.finditer(ctx.text):
+            if ctx.doc.others_words(m.start(), m.end()):
+                continue
+            yield Hit(spans=((m.start(), m.end()),), score=0.9,
+                      why=f"\u201c{m.group(0)}\u201d reads as harassment or intimidation of a person.",
+                      data={"detector": "conduct.harassment"})
+    for h in abuse_hits(ctx):
+        if h.kind == "threat":
+            yield Hit(spans=((h.start, h.end),), score=0.9, why="A threat is harassment whoever it is aimed at.",
+                      data={"detector": "conduct.harassment"})
+
+
+# --- undermining confidence in the council ---------------------------------------------------------
+
+_UNDERMINE = [
+    (r"\b(?:corrupt(?:ion|ed)?|crooked|bent|on the take|backhanders?|kickbacks?|brown envelopes?|bribe[sd]?|bribery)\b", 0.9,
+     "calls the council corrupt"),
+    (r"\b(?:illegitimate|unlawful(?:ly)?|illegal(?:ly)?|acting outside the law|broke the law|breaking the law|rigged|fixed the vote|stitch-?up|cover-?up|covered (?:it )?up|whitewash)\b",
+     0.85, "says the council acts unlawfully or dishonestly"),
+    (r"\b(?:secretly|behind (?:our|residents'?|everyone'?s) backs?|in secret)\s+(?:sold|agreed|decided|voted|spent|signed|gave|handed)\b",
+     0.85, "claims the council acted in secret"),
+    (r"\b(?:pocket(?:ed|ing|s)?|lin(?:e|ed|ing) (?:their|his|her) (?:own )?pockets?|fiddl(?:e|ed|ing|es) the (?:books|accounts|figures)|cook(?:ed|ing) the books|embezzl\w+|misappropriat\w+|stole|stolen|steal(?:ing|s)?|syphon(?:ed|ing)|siphon(?:ed|ing))\b",
+     0.9, "accuses the council of taking money"),
+    (r"\b(?:never|doesn'?t|does not|don'?t|do not|hasn'?t|have not|haven'?t)\s+(?:do(?:ne)?|achieve[sd]?|deliver(?:ed)?)\s+(?:anything|a thing|nothing)\b|\bdo(?:es)? nothing\b|\bdone nothing\b",
+     0.7, "says the council does nothing"),
+    (r"\b(?:can'?t|cannot|shouldn'?t|should not|never) (?:be )?trust(?:ed)?\b|\bdon'?t trust (?:the|this|our) (?:parish )?council\b",
+     0.8, "tells people not to trust the council"),
+    (r"\b(?:should be|needs to be|ought to be) (?:abolished|scrapped|shut down|disbanded)\b", 0.75,
+     "calls for the council to be abolished"),
+    (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b", 0.6,
+     "says the council wastes public money"),
+]
+_UNDERMINE_RX = [(re.compile(p, re.IGNORECASE), s, w) for p, s, w in _UNDERMINE]
+
+
+@detector("conduct.undermines-council")
+def undermines_council(ctx: Context, params):
+    """Claims that could undermine public confidence in the council or misrepresent it."""
+    ms = [m for m in T.mentions(ctx) if m.kind in (T.COUNCIL, T.COUNCILLOR, T.STAFF)]
+    if not ms:
+        return
+    for rx, score, what in _UNDERMINE_RX:
+        for m in rx.finditer(ctx.text):
+            if ctx.doc.others_words(m.start(), m.end()) or _negated(ctx.text, m.start()):
+                continue
+            sent = ctx.doc.sentence_at(m.start())
+            target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end))
+            if target is None:
+                target = _carried_target(ctx, T.mentions(ctx), sent.start)
+                if target is None or target.kind != T.COUNCIL:
+                    continue
+            yield Hit(spans=((m.start(), m.end()),), score=score,
+                      why=f"It {what} (\u201c{m.group(0)}\u201d).", data={"detector": "conduct.undermines-council"})

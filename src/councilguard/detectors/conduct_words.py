@@ -1,0 +1,108 @@
+"""Word lists for the first, explainable conduct detectors (insults, anger, threats, contempt).
+
+Each term maps to a score: how sure we are that, aimed at a person or body, it is abuse rather than
+robust criticism. A trailing ``*`` lets a term take suffixes ("idiot*" matches "idiots", "idiotic").
+Words that are only abusive about people ("clown") are separate from words that are only contemptuous
+about institutions ("shambles"), because "the new bin rota is a shambles" is fair comment on a
+decision while "Cllr Cole is a clown" is not.
+"""
+
+from __future__ import annotations
+
+# Insults and name-calling aimed at a person.
+INSULTS: dict[str, float] = {
+    **dict.fromkeys([
+        "idiot*", "moron*", "imbecile*", "cretin*", "halfwit*", "half-wit*", "dimwit*", "nitwit*", "numpty",
+        "numpties", "muppet*", "plonker*", "pillock*", "prat", "prats", "buffoon*", "clown*", "dunce*",
+        "fool", "fools", "foolish old", "spineless", "gutless", "brainless", "brain dead", "brain-dead",
+        "thick as", "pea brain*", "scum*", "scumbag*", "vermin", "lowlife", "low-life", "parasite*",
+        "leech*", "sleazebag*", "slimeball*", "snake*", "rat", "rats", "weasel*", "worm", "toad",
+        "pig", "pigs", "swine", "dog", "wanker*", "twat*", "tosser*", "dickhead*", "dick", "prick*",
+        "arsehole*", "asshole*", "bastard*", "shithead*", "bellend*", "knobhead*", "knob", "cock",
+        "bitch*", "cow", "old bag", "harpy", "witch", "git", "gits", "sad little man", "sad little woman",
+        "sad little people", "sad little", "pathetic little", "nasty little", "nasty piece of work",
+        "waste of space", "waste of oxygen", "waste of skin", "hypocrite*", "coward*", "liar", "liars",
+        "crook", "crooks", "fraudster*", "loser*", "nutter*", "nutjob*", "lunatic*", "psycho*",
+        "troll", "jobsworth*", "bully", "little hitler", "dinosaur*", "wannabe",
+        "crawl back under", "get back under", "shut your mouth", "shut up", "piss off", "sod off",
+        "get lost", "go away and die", "drop dead", "kill yourself", "fuck off", "fuck you", "screw you",
+        "stupid", "dumb", "dense", "clueless", "useless", "pathetic", "incompetent", "inept", "spineless",
+        "contemptible", "despicable", "disgusting", "vile", "odious", "repulsive", "deluded", "delusional",
+        "unhinged", "arrogant", "smug", "pompous", "jumped-up", "self-serving", "power-mad",
+        "power hungry", "power-hungry", "puppet*", "lapdog*", "yes-man", "yes-men", "sheep", "dinosaur",
+        "not fit to", "unfit to hold", "unfit for office", "a disgrace", "an embarrassment", "a joke",
+        "laughing stock", "laughing-stock", "bunch of", "shower of", "bunch of clowns", "find a hobby",
+        "get a life", "get a job", "some of us have actual jobs", "some of us work", "busybody",
+        "busybodies", "moaner*", "whinger*", "curtain twitcher*", "nimby", "nimbys", "nimbies", "karen",
+    ], 0.9),
+}
+# Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
+WEAK: set[str] = {"useless", "pathetic", "incompetent", "inept", "clueless", "arrogant", "smug", "pompous",
+                  "deluded", "delusional", "a joke", "an embarrassment", "a disgrace", "self-serving", "dinosaur",
+                  "sheep", "bunch of", "shower of", "dog", "cow", "rat", "rats", "snake", "snakes", "worm",
+                  "toad", "pig", "pigs", "knob", "cock", "dick", "witch", "fool", "fools", "troll", "bully",
+                  "shut up", "get lost", "dumb", "dense", "karen", "git", "loser", "losers", "sad little"}
+
+# Contempt for an institution or decision; not an insult of a person on its own.
+CONTEMPT: dict[str, float] = {
+    **dict.fromkeys([
+        "shambles", "shambolic", "a joke", "a farce", "farcical", "laughing stock", "laughing-stock",
+        "circus", "clown show", "clowns", "clown car", "useless lot", "useless bunch", "useless shower",
+        "bunch of clowns", "bunch of idiots", "bunch of amateurs", "amateur hour", "amateurs", "idiots",
+        "morons", "muppets", "numpties", "incompetent lot", "incompetents", "a disgrace", "disgraceful lot",
+        "waste of space", "waste of money", "waste of our council tax", "waste of council tax",
+        "waste of time", "pointless", "useless", "pathetic", "contemptible", "rubbish council", "rotten",
+        "a racket", "mickey mouse", "tinpot", "tin-pot", "banana republic", "cabal", "mafia", "clique",
+        "cronies", "jobsworths", "dinosaurs", "out of touch", "couldn't organise", "could not organise",
+        "piss-up in a brewery", "never do anything", "never does anything", "do nothing", "do-nothing",
+        "good for nothing", "good-for-nothing", "not fit for purpose", "unfit for purpose", "should be ashamed",
+        "ashamed of themselves", "absolute clowns", "total clowns", "bunch of muppets", "pack of",
+    ], 0.85),
+}
+
+# Anger: outbursts in the author's own voice. Alone they are not abuse; with a target they add weight.
+ANGER: set[str] = {"fuming", "furious", "livid", "seething", "sick of", "sick and tired", "fed up with",
+                   "had enough of", "how dare", "disgusted", "outraged", "raging", "angry", "incandescent",
+                   "beyond a joke", "fucking", "bloody", "effing", "sodding", "damn", "damned"}
+
+# Threats: flagged whatever the target, always high.
+THREATS = [
+    r"\b(?:i'?ll|i will|we'?ll|we will|gonna|going to)\s+(?:make\s+(?:you|him|her|them)\s+pay|sort\s+(?:you|him|her|them)\s+out|"
+    r"get\s+(?:you|him|her|them)|come\s+round|come\s+for\s+(?:you|him|her|them)|burn|smash|kick|punch|hurt|finish\s+(?:you|him|her|them)|"
+    r"ruin\s+(?:you|him|her|them)|destroy\s+(?:you|him|her|them))\b",
+    r"\bwatch\s+(?:your|his|her|their)\s+back\b",
+    r"\bknow\s+where\s+(?:you|he|she|they)\s+lives?\b",
+    r"\b(?:you'?ll|he'?ll|she'?ll|they'?ll|you will|he will|she will|they will)\s+(?:regret|pay\s+for|be\s+sorry)\b",
+    r"\b(?:deserves?|needs?)\s+(?:a\s+)?(?:good\s+)?(?:slap|kicking|hiding|beating|punch)\b",
+    r"\bshould\s+be\s+(?:shot|hanged|hung|strung\s+up|lynched|locked\s+up)\b",
+]
+
+# Stirring others up against someone.
+INCITEMENT = [
+    r"\b(?:everyone|everybody|all of you|people)\s+(?:should\s+)?(?:email|e-mail|message|ring|call|phone|tell|ask|confront|give)\s+(?:her|him|them|the\s+clerk|[A-Z][a-z]+)\b",
+    r"\b(?:let'?s|lets)\s+(?:all\s+)?(?:flood|bombard|spam|hound|shame|name\s+and\s+shame|go\s+after|make\s+life\s+hell\s+for)\b",
+    r"\bask\s+(?:her|him|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:where|why|how|what)\b.*(?:money|cash|funds|went)",
+    r"\b(?:give|make)\s+(?:her|him|them)\s+(?:hell|a\s+hard\s+time)\b",
+    r"\bname\s+and\s+shame\b",
+    r"\b(?:sack|fire|get\s+rid\s+of)\s+(?:her|him|the\s+clerk|the\s+groundsm[ae]n)\b",
+]
+
+# Harassment: persistent targeting or intimidation of an individual.
+HARASSMENT = [
+    r"\b(?:i'?ll|i will|i'?m going to)\s+keep\s+(?:posting|messaging|emailing|e-mailing|calling|turning up)\b.*\buntil\b",
+    r"\b(?:i'?ll|i will)\s+(?:be\s+)?(?:turn(?:ing)?\s+up|wait(?:ing)?)\s+(?:at|outside)\s+(?:her|his|their|your)\s+(?:house|home|door|work)\b",
+    r"\bknow\s+where\s+(?:you|he|she|they)\s+lives?\b",
+    r"\b(?:you|he|she|they)\s+(?:can'?t|cannot)\s+hide\b",
+    r"\b(?:i'?ve|i have)\s+got\s+(?:my\s+)?eyes?\s+on\s+(?:you|him|her)\b",
+    r"\bmake\s+(?:your|his|her|their)\s+life\s+(?:a\s+)?(?:hell|misery)\b",
+    r"\b(?:resign|quit)\s+or\s+(?:else|i'?ll|we'?ll)\b",
+    r"\b(?:sexy|fit|hot)\s+(?:clerk|councillor|cllr)\b|\bsend\s+(?:me\s+)?nudes\b",
+]
+
+# Marks of someone else's words being condemned or reported.
+CONDEMN = ["is not acceptable", "isn't acceptable", "unacceptable", "was wrong to", "should not have",
+           "shouldn't have", "i condemn", "we condemn", "no place for", "reported it", "reported this",
+           "has been reported", "not ok", "not okay", "out of order"]
+
+NEGATORS = {"not", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "never", "no", "nor", "hardly",
+            "n't", "neither"}

@@ -1,0 +1,67 @@
+"""Confidential council information: closed sessions, legal advice, staff matters, tenders, complaints.
+
+A confidential *topic* alone is not a disclosure ("item 9 will be taken in closed session" is on the
+public agenda). A finding needs the topic plus disclosed content: what was agreed, said, advised or
+paid. Passing on confidential material someone else wrote still discloses it, so quotes count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.registry import detector
+
+TOPICS = [
+    (r"\b(?:closed|private|confidential)\s+(?:session|part|meeting|item|briefing)\b|\bin\s+camera\b|\bpart\s+(?:2|ii|two)\b|"
+     r"\bexempt\s+(?:item|business|information|session)\b|\bpublic\s+(?:and\s+press\s+)?(?:were\s+)?excluded\b", "a closed session"),
+    (r"\blegal\s+advice\b|\b(?:our|the\s+council'?s)\s+(?:solicitor|barrister|lawyer|counsel)s?\b|\bcounsel'?s\s+opinion\b",
+     "legal advice"),
+    (r"\b(?:tribunal|grievance|disciplinary|dismissal|redundanc(?:y|ies)|sick(?:ness)?\s+(?:leave|absence|record)|"
+     r"performance\s+(?:review|issues?)|settlement\s+agreement|pay\s+(?:rise|award|grade)\s+for|salary\s+of|suspended\s+on\s+full\s+pay)\b",
+     "a staff employment matter"),
+    (r"\b(?:tenders?|bids?|quotes?|quotations?)\s+(?:from|by|for\s+the\s+contract)\b|\bcontract\s+negotiations?\b|"
+     r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bpreferred\s+(?:bidder|contractor)\b", "a tender or contract negotiation"),
+    (r"\b(?:complaint|investigation|standards\s+complaint|code\s+of\s+conduct\s+complaint)s?\s+(?:against|about|into|is\s+being\s+investigated)\b|"
+     r"\bunder\s+investigation\b|\bbeing\s+investigated\b", "a complaint under investigation"),
+    (r"\b(?:marked\s+)?(?:strictly\s+)?(?:confidential|private\s+and\s+confidential|not\s+for\s+(?:publication|circulation|sharing))\b|"
+     r"\bembargoed\b", "material marked confidential"),
+]
+_TOPICS = [(re.compile(p, re.IGNORECASE), what) for p, what in TOPICS]
+
+DISCLOSURE = re.compile(
+    r"\b(?:agreed|decided|resolved|voted|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
+    r"told\s+us|said|says|advised|advice\s+(?:is|was)|found|recommended|admitted|revealed|showed|shows|came\s+in\s+at|"
+    r"was\s+sacked|was\s+dismissed|is\s+being|has\s+been|going\s+to\s+(?:sack|dismiss|settle|pay)|will\s+(?:sack|dismiss|settle|pay|get)|"
+    r"can'?t\s+say\s+much\s+but|between\s+(?:you\s+and\s+me|ourselves)|off\s+the\s+record|not\s+supposed\s+to\s+(?:say|tell)|"
+    r"shouldn'?t\s+(?:really\s+)?(?:say|tell|be\s+telling))\b|£\s?\d",
+    re.IGNORECASE)
+PROCEDURAL = re.compile(
+    r"\b(?:will\s+be\s+(?:taken|held|discussed|considered)|is\s+to\s+be\s+(?:taken|considered)|to\s+consider\s+whether\s+to\s+exclude|"
+    r"resolved\s+to\s+exclude\s+the\s+public|agenda|under\s+the\s+public\s+bodies\s+\(admission\s+to\s+meetings\)|"
+    r"i\s+can'?t\s+(?:comment|discuss|say\s+anything)|we\s+can'?t\s+(?:comment|discuss)|(?:it|this)\s+is\s+confidential\s+so\s+i\s+can'?t)\b",
+    re.IGNORECASE)
+
+
+@detector("confidential.disclosure")
+def disclosure(ctx: Context, params):
+    """Disclosed content from a closed session, legal advice, staff matter, tender or investigation."""
+    msg = ctx.message
+    if msg.is_email and all(ctx.council.is_secure_address(a) for a in [msg.from_ or "", *msg.recipients] if a):
+        return  # inside the council's own secure e-mail: not a disclosure "online"
+    text = ctx.text
+    for rx, what in _TOPICS:
+        for m in rx.finditer(text):
+            sent = ctx.doc.sentence_at(m.start())
+            body = text[sent.start:sent.end]
+            if PROCEDURAL.search(body):
+                continue
+            d = DISCLOSURE.search(body)
+            if not d:
+                continue
+            span_start, span_end = min(m.start(), sent.start + d.start()), max(m.end(), sent.start + d.end())
+            end = sent.end if sent.end - span_start < 220 else span_end
+            yield Hit(spans=((span_start, end),), score=0.85,
+                      why=f"It discloses what happened in {what} (\u201c{m.group(0)}\u201d).",
+                      data={"detector": "confidential.disclosure", "topic": what})
+            break

@@ -1,0 +1,98 @@
+"""Defamation risk: an allegation of specific wrongdoing about an identifiable person, stated as fact.
+
+This is a cue, never a claim that the statement is false. A bare value judgement ("incompetent")
+belongs to the abuse rules. Hedging ("allegedly", "I think") and insinuation ("draw your own
+conclusions") lower the score but do not remove the finding: repeating an allegation publishes it,
+and honest opinion must show the facts it rests on. An allegation about the author, reported to
+rebut it, is not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilguard.detectors import targets as T
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.registry import detector
+
+# Specific wrongdoing: money, lies, crime, abuse of office, specific failures.
+ALLEGATIONS = [
+    r"fiddl(?:e|es|ed|ing)\b(?:\s+(?:the|his|her|their)\s+\w+)?", r"embezzl\w+", r"misappropriat\w+",
+    r"stole\b|steal(?:s|ing)?\b|stolen\b|nick(?:ed|ing|s)\s+(?:the|our)\b|theft\b|thie(?:f|ves)\b",
+    r"pocket(?:ed|ing|s)\s+(?:the\s+)?(?:cash|money|funds|grant|difference|proceeds)", r"lin(?:e|es|ed|ing)\s+(?:his|her|their)\s+(?:own\s+)?pockets?",
+    r"(?:took|takes|taking|accepted|accepts)\s+(?:a\s+)?(?:bribes?|backhanders?|kickbacks?|brown envelopes?)", r"bribe[sd]?\b|bribing\b|bribery\b",
+    r"on the take\b", r"corrupt\b", r"fraud(?:ulent(?:ly)?|ster)?\b", r"cook(?:ed|s|ing)\s+the\s+books", r"falsif(?:y|ied|ies|ying)\b",
+    r"forg(?:ed|es|ing)\b", r"rigg(?:ed|ing)\b", r"fix(?:ed|es|ing)\s+the\s+(?:vote|tender|contract|result)",
+    r"(?:is|was|'s|are|were)\s+(?:a\s+)?(?:liar|liars|crook|crooks|criminal|thief|fraud|fraudster|paedophile|pedophile|drunk|racist|abuser)\b",
+    r"lied\b|lying\s+(?:to|about)\b|lies\s+(?:to|about)\b", r"covered\s+up\b|cover(?:s|ing)?\s+up\b",
+    r"shredd(?:ed|ing)\s+(?:the\s+)?(?:documents|evidence|files|emails)", r"destroyed\s+(?:the\s+)?(?:evidence|records|emails)",
+    r"(?:sold|gave|handed|awarded)\s+(?:\w+\s+){0,5}to\s+(?:a\s+|his\s+|her\s+|their\s+)?(?:\w+\s+)?(?:mate|mates|pal|pals|crony|cronies|friend|friends|brother|sister|wife|husband|son|daughter|relative|family)\b",
+    r"(?:cronyism|nepotism)\b", r"(?:harass|bull(?:y|ied|ies|ying)|assault(?:ed|s)?|groped?|abused)\s+(?:staff|her|him|a\b|the\b|\w+)",
+    r"lost\s+(?:the|our)\s+(?:grant|money|funding|cash|accounts|records|contract)", r"(?:wasted|squandered|blew)\s+£?\d[\d,]*(?:k|m)?\b",
+    r"(?:was|got|been)\s+(?:arrested|convicted|cautioned|sacked|struck off|banned)\b", r"drunk\s+(?:at|in|during|on)\b",
+    r"(?:fiddling|fiddles?)\s+(?:his|her|their)?\s*expenses", r"(?:claims?|claimed|claiming)\s+(?:false|fake|bogus)\s+expenses",
+    r"(?:in|into)\s+the\s+pocket\s+of\b", r"paid\s+off\b", r"(?:has|had)\s+(?:a|an)\s+(?:affair|criminal record)",
+    r"(?:broke|breaks|breaking|broken)\s+the\s+law\b", r"(?:secretly|illegally|unlawfully)\s+\w+",
+    r"where\s+(?:our|the)\s+money\s+went\b", r"(?:hid|hidden|hiding|concealed?)\s+(?:the\s+)?(?:money|accounts|evidence|figures|interest)",
+    r"fail(?:ed|s)?\s+to\s+declare\s+(?:an?\s+|his\s+|her\s+)?interest",
+]
+_ALLEGATION = re.compile(r"\b(?:" + "|".join(ALLEGATIONS) + r")", re.IGNORECASE)
+
+HEDGES = re.compile(
+    r"\b(?:allegedly|reportedly|apparently|rumou?r(?:ed|s)?|i (?:think|believe|reckon|suspect|hear|heard|gather)|"
+    r"it seems|seems? to|word is|people are saying|i'?m (?:just|only) saying|just saying|"
+    r"draw your own conclusions|make of that what you will|i'?ll let you decide|you do the maths|"
+    r"no smoke without fire|questions? (?:need|needs) (?:to be )?answer(?:ing|ed)|i wonder|makes you wonder|"
+    r"could it be|is it possible|might|may have|perhaps|possibly|if true)\b", re.IGNORECASE)
+FACTUAL_BASIS = re.compile(
+    r"\b(?:according to (?:the )?(?:minutes|accounts|audit|auditor|report|court|police|ombudsman)|"
+    r"the (?:internal|external) audit(?:or)? (?:found|report)|(?:was|has been) (?:convicted|found guilty)|"
+    r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted)\b", re.IGNORECASE)
+
+
+@detector("defamation.allegation")
+def allegation(ctx: Context, params):
+    """An allegation of specific wrongdoing about an identifiable person other than the author."""
+    ms = T.mentions(ctx)
+    people = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}
+    hedged = bool(HEDGES.search(ctx.text))
+    for m in _ALLEGATION.finditer(ctx.text):
+        sent = ctx.doc.sentence_at(m.start())
+        window = (sent.start, sent.end)
+        target = T.nearest(ms, m.start(), m.end(), people | {T.SELF}, window)
+        if target is None:
+            target = _pronoun_target(ctx, ms, sent.start)
+        if target is None or target.kind == T.SELF:
+            continue
+        if target.kind == T.COUNCIL:
+            # An allegation against "the council" also points at its members and officers when one is named.
+            person = T.nearest(ms, m.start(), m.end(), {T.COUNCILLOR, T.STAFF}, window)
+            if person is None:
+                continue
+            target = person
+        if _about_author(ctx, m.start(), sent.start):
+            continue
+        if FACTUAL_BASIS.search(ctx.text[sent.start:sent.end]):
+            continue
+        score = 0.65 if hedged else 0.85
+        hedge = " Hedging or insinuation does not make an allegation safe to publish." if hedged else ""
+        repeated = ctx.doc.others_words(m.start(), m.end())
+        rep = " Repeating someone else's allegation publishes it again." if repeated else ""
+        yield Hit(spans=((m.start(), m.end()),), score=score,
+                  why=f"It alleges \u201c{m.group(0)}\u201d about {target.name}.{hedge}{rep}",
+                  data={"detector": "defamation.allegation", "target": target.name})
+
+
+def _about_author(ctx: Context, pos: int, sentence_start: int) -> bool:
+    """"X called me a liar": the allegation is about the author, reported to rebut it."""
+    head = ctx.text[sentence_start:pos]
+    return bool(re.search(r"\b(?:that i|me|i was|i am|i'm|i've been|accused me|called me|said i)\b", head, re.IGNORECASE)) \
+        and ctx.doc.reported(pos, pos + 1)
+
+
+def _pronoun_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:
+    prev = [m for m in ms if m.end <= sentence_start and m.kind in (T.COUNCILLOR, T.STAFF, T.PUBLIC)]
+    if not prev or sentence_start - prev[-1].end > 300:
+        return None
+    head = " " + ctx.text[sentence_start:sentence_start + 160].lower()
+    return prev[-1] if re.search(r"\b(?:he|she|they|him|her|his)\b", head) else None

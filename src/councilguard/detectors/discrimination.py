@@ -1,0 +1,138 @@
+"""Offensive remarks about protected characteristics (Equality Act 2010 s4), judged by function.
+
+Flags slurs, dehumanising statements about a protected group, "go back where you came from" and
+emoji taunts. Does not flag counter-speech, quoting in order to condemn, reclaimed self-reference
+("as a queer woman…") or neutral mentions of a group ("the mosque's open day").
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.registry import detector
+from councilguard.text.lexicon import Lexicon
+
+# Slurs by characteristic. Kept to unambiguous terms; ambiguous ones live in DEHUMANISING patterns.
+SLURS: dict[str, str] = {
+    **dict.fromkeys(["nigger*", "nigga*", "paki", "pakis", "wog", "wogs", "coon", "coons", "chink*", "gook*",
+                     "spic", "spics", "kike*", "yid", "yids", "raghead*", "towelhead*", "sand nigger*", "darkie*",
+                     "golliwog*", "gyppo*", "gypo*", "pikey*", "pikies", "tinker*", "wetback*", "jungle bunny",
+                     "jungle bunnies", "coconut*", "half-caste*", "half caste*", "muzzie*", "muzzy", "mozzie*",
+                     "camel jockey*", "slope", "slopes", "jap", "japs", "kraut*", "polack*", "bog trotter*",
+                     "nignog*", "nig nog*", "sambo*", "spade", "spades", "monkey", "monkeys", "ape", "apes",
+                     "banana"], "race or religion"),
+    **dict.fromkeys(["faggot*", "fag", "fags", "poof*", "poofter*", "puff", "bender*", "dyke*", "lezza*", "lesbo*",
+                     "batty boy*", "bum boy*", "shirt lifter*", "homo", "homos", "queer*"], "sexual orientation"),
+    **dict.fromkeys(["tranny", "trannies", "shemale*", "he-she", "ladyboy*", "man in a dress",
+                     "men in dresses"], "gender reassignment"),
+    **dict.fromkeys(["retard*", "spastic*", "spaz*", "spacker*", "mong", "mongs", "mongoloid*", "cripple*",
+                     "window licker*", "psycho*", "mental case*", "nutcase*", "schizo*"],
+                    "disability"),
+    **dict.fromkeys(["slag*", "slut*", "whore*", "bimbo*", "hysterical woman", "hysterical women",
+                     "get back in the kitchen", "back to the kitchen", "make me a sandwich"], "sex"),
+    **dict.fromkeys(["senile", "old codger*", "old fossil*", "coffin dodger*", "gammon", "boomer*", "wrinklies",
+                     "old biddy", "old biddies", "past it"], "age"),
+}
+# Ambiguous slurs: only when aimed at a person or group, not in ordinary use.
+AMBIGUOUS = {"monkey", "monkeys", "ape", "apes", "banana", "slope", "slopes", "spade", "spades",
+             "puff", "bender", "benders", "queer", "queers", "homo", "homos", "psycho", "psychos",
+             "cripple", "cripples", "past it", "boomer", "boomers", "tinker", "tinkers", "coconut", "coconuts",
+             "fag", "fags", "gammon", "senile", "jap", "japs"}
+
+GROUPS = (r"(?:muslims?|islam\w*|jews?|jewish|hindus?|sikhs?|christians?|catholics?|immigrants?|migrants?|asylum seekers?|"
+          r"refugees?|foreigners?|travell?ers?|gypsies|roma|blacks?|black people|asians?|africans?|poles|polish|romanians?|"
+          r"eastern europeans?|gays?|gay people|lesbians?|homosexuals?|bisexuals?|trans people|trans women|trans men|"
+          r"transgender people|women|girls|old people|pensioners|the elderly|disabled people|the disabled|wheelchair users|"
+          r"pregnant women|mums|single mothers|unmarried mothers|that lot|these people|those people|their sort|his sort|her sort|"
+          r"their kind|his kind|her kind)")
+DEHUMANISING = [
+    rf"\b{GROUPS}\s+(?:are|is|=)\s+(?:all\s+)?(?:just\s+)?(?:an?\s+)?(?:vermin|animals|parasites|rats|cockroaches|a plague|a disease|"
+    rf"a cancer|scum|filth|savages|subhuman|sub-human|inferior|dirty|criminals|terrorists|rapists|a burden|a drain|"
+    rf"leeches|invaders|an infestation|not (?:real|proper|normal)|disgusting|unnatural|an abomination|sick|perverts?|"
+    rf"groomers?|mentally ill|freaks)\b",
+    rf"\b(?:get rid of|deport|ban|send back|kick out|keep out|round up|gas|shoot|hang)\s+(?:all\s+)?(?:the\s+)?{GROUPS}",
+    rf"\b(?:no|not any more|fewer)\s+{GROUPS}\s+(?:allowed|wanted|welcome|here|please)\b",
+    r"\b(?:go|send (?:them|him|her|you))\s+back\s+(?:to\s+)?(?:where|whence)\s+(?:they|you|he|she)\s+(?:came|come)\s+from\b",
+    r"\bgo\s+back\s+(?:home\s+)?to\s+(?:your|their|his|her)\s+own\s+country\b",
+    r"\b(?:go|get)\s+back\s+to\s+(?:africa|pakistan|india|poland|romania|the jungle|your country)\b",
+    r"\b(?:prayer room|mosque|synagogue|temple|gurdwara|church)\s+for\s+(?:that lot|them lot|those people|these people)\b",
+    r"\b(?:great replacement|white genocide|14/88|1488|zog|jewish question|globalist bankers|rootless cosmopolitans?|"
+    r"white pride worldwide|kalergi|(?:\(\(\().*?(?:\)\)\)))",
+    r"\b(?:women|a woman|she)\s+(?:should|shouldn'?t|can'?t|cannot)\s+(?:be|stand|chair|run|lead)\b.*\b(?:council|chair|leader|in charge|politics)\b",
+    r"\b(?:too old|too disabled|too pregnant|pregnant women shouldn'?t|off on maternity again|another baby)\b",
+    r"\b(?:not a real (?:woman|man)|born a man|born a woman|(?:he|she)'?s really a (?:man|woman))\b",
+    r"\b(?:gay|gays|homosexuals?|trans)\s+(?:agenda|lobby|propaganda)\b",
+    r"\bthat'?s\s+so\s+gay\b|\bno homo\b",
+]
+_DEHUMANISING = [re.compile(p, re.IGNORECASE) for p in DEHUMANISING]
+EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🙈|🍌|🐷|🐖|🐽)")
+_CONDEMN = re.compile(
+    r"\b(?:unacceptable|not acceptable|isn'?t acceptable|racist|racism|homophobic|homophobia|transphobic|"
+    r"sexist|sexism|ableist|bigot(?:ed|ry)?|hate speech|hateful|disgraceful|appalling|condemn\w*|no place|reported|"
+    r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them))\b",
+    re.IGNORECASE)
+_SELF_REFERENCE = re.compile(
+    r"\b(?:as an?|i'?m an?|i am an?|we'?re|we are|proud(?:ly)?(?: to be)?(?: an?)?)\s+(?:\w+\s+){0,2}"
+    r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)", re.IGNORECASE)
+_AIMED = re.compile(r"\b(?:you|your|he|she|they|them|him|her|that lot|these people|those people|is an?|are|'s an?|what an?|such an?|bunch of|like an?|like)\b",
+                    re.IGNORECASE)
+
+
+def _lexicon() -> Lexicon:
+    lex = getattr(_lexicon, "cached", None)
+    if lex is None:
+        lex = _lexicon.cached = Lexicon(SLURS)
+    return lex
+
+
+@detector("discrimination.protected-characteristic")
+def protected_characteristic(ctx: Context, params):
+    """Slurs, dehumanising remarks, dog-whistles and emoji taunts about protected characteristics."""
+    text = ctx.text
+    doc = ctx.doc
+    for m in _lexicon().finditer(ctx.norm):
+        term = m.term.rstrip("*")
+        if _excused(ctx, m.start, m.end):
+            continue
+        if term in AMBIGUOUS and not _aimed(text, m.start, m.end):
+            continue
+        yield Hit(spans=((m.start, m.end),), score=0.95 if term not in AMBIGUOUS else 0.75,
+                  why=f"\u201c{text[m.start:m.end]}\u201d is offensive on grounds of {m.value}.",
+                  data={"detector": "discrimination.protected-characteristic", "characteristic": m.value})
+    for rx in _DEHUMANISING:
+        for m in rx.finditer(text):
+            if _excused(ctx, m.start(), m.end()):
+                continue
+            yield Hit(spans=((m.start(), m.end()),), score=0.9,
+                      why=f"\u201c{m.group(0)}\u201d demeans people for who they are (a protected characteristic).",
+                      data={"detector": "discrimination.protected-characteristic"})
+    for m in EMOJI_TAUNTS.finditer(text):
+        if _excused(ctx, m.start(), m.end()):
+            continue
+        sent = doc.sentence_at(m.start())
+        if _aimed(text, sent.start, sent.end) or re.search(r"\b(?:cllr|councillor|mr|mrs|ms)\b", text[sent.start:sent.end], re.I):
+            yield Hit(spans=((m.start(), m.end()),), score=0.7,
+                      why="An animal emoji aimed at a person is a common racist taunt.",
+                      data={"detector": "discrimination.protected-characteristic"})
+
+
+def _excused(ctx: Context, start: int, end: int) -> bool:
+    """Quoted to condemn or report, counter-speech, or reclaimed self-reference."""
+    doc = ctx.doc
+    sent = doc.sentence_at(start)
+    around = ctx.text[max(0, sent.start - 200):min(len(ctx.text), sent.end + 200)]
+    if doc.others_words(start, end) and _CONDEMN.search(around):
+        return True
+    if _SELF_REFERENCE.search(ctx.text[sent.start:end + 5]):
+        return True
+    if _CONDEMN.search(ctx.text[sent.start:sent.end]) and re.search(
+            r"\b(?:calling|call|called|use|using|used|words? like|terms? like|shout(?:ed|ing)?)\b",
+            ctx.text[sent.start:start], re.IGNORECASE):
+        return True
+    return False
+
+
+def _aimed(text: str, start: int, end: int) -> bool:
+    window = text[max(0, start - 40):min(len(text), end + 20)]
+    return bool(_AIMED.search(window))

@@ -1,0 +1,49 @@
+"""Public positions counter to the council's interests: campaigning against it in a dispute it is party to.
+
+A councillor may disagree with a decision (that is protected speech). What the policy asks them not
+to do is take up a public position against the council itself in a dispute, legal matter or
+campaign: join a claim against it, protest it, rally others against it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilguard.detectors import targets as T
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.registry import detector
+
+DISPUTE = re.compile(
+    r"\b(?:court\s+case|legal\s+action|lawsuit|claim|judicial\s+review|tribunal|dispute|appeal|injunction|proceedings|"
+    r"litigation|complaint\s+to\s+the\s+ombudsman|sue|suing|sued|to\s+court)\b", re.IGNORECASE)
+CAMPAIGN = re.compile(
+    r"\b(?:placards?|protest\w*|picket\w*|demonstrat\w+|march\s+on|boycott\w*|campaign(?:ing)?\s+against|"
+    r"join\s+me|join\s+us|sign\s+(?:the|my|our)\s+petition|petition\s+against|shame\s+(?:them|the\s+council)|"
+    r"crowdfund\w*|donate\s+to\s+(?:the|their)\s+(?:fighting\s+)?fund|back(?:ing)?\s+the\s+(?:claim|claimants?|residents'?\s+case)|"
+    r"give\s+evidence\s+against|witness\s+(?:statement\s+)?against|support(?:ing)?\s+the\s+(?:claim|legal\s+action|case)\s+against|"
+    r"take\s+(?:the\s+council|them)\s+to\s+court|until\s+the\s+council\s+(?:drops|backs\s+down|gives\s+in|withdraws))\b",
+    re.IGNORECASE)
+
+
+@detector("stance.counter-to-council")
+def counter_to_council(ctx: Context, params):
+    """A public campaign or position against the council in a dispute or legal matter."""
+    text = ctx.text
+    councils = [m for m in T.mentions(ctx) if m.kind == T.COUNCIL]
+    if not councils:
+        return
+    for m in CAMPAIGN.finditer(text):
+        if ctx.doc.others_words(m.start(), m.end()):
+            continue
+        dispute = DISPUTE.search(text)
+        against = re.search(r"\bagainst\s+(?:the|our)\s+(?:parish\s+)?council\b|\bthe\s+council'?s?\s+(?:court\s+case|claim|legal\s+action|case)\b|"
+                            r"\bcouncil\s+drops\b", text, re.IGNORECASE)
+        if not (dispute or against):
+            continue
+        spans = [(m.start(), m.end())]
+        if dispute:
+            spans.append((dispute.start(), dispute.end()))
+        yield Hit(spans=tuple(sorted(spans)), score=0.85,
+                  why=f"It campaigns publicly (\u201c{m.group(0)}\u201d) against the council in a dispute it is party to.",
+                  data={"detector": "stance.counter-to-council"})
+        return

@@ -1,0 +1,188 @@
+"""Who or what a message talks about: councillors, staff, the council, members of the public.
+
+Several rules differ only by target (abuse of a councillor, inflammatory remarks about staff,
+derogatory remarks about the council, disrespect to the public), so target finding is shared and
+computed once per message. Targets come from the pack's roster, not from a generic NER model: the
+council knows who its people are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from councilguard.detectors.base import Context
+from councilguard.policy import Council
+
+COUNCILLOR, STAFF, COUNCIL, PUBLIC, OTHER_AUTHORITY, SELF = (
+    "councillor", "staff", "council", "public", "other-authority", "self")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    kind: str  # one of the constants above
+    name: str  # the roster name, or the words used
+    named: bool = True  # identifies a particular person or body (not "councillors" in general)
+
+
+_TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
+_GENERIC_COUNCILLOR = re.compile(
+    r"\b(?:the|our|vice[- ])?\s*chair(?:man|woman|person)?\b|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
+    r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b", re.IGNORECASE)
+_GENERIC_STAFF = re.compile(
+    r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
+    r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b",
+    re.IGNORECASE)
+_OTHER_AUTHORITY = re.compile(
+    r"\b(?:the\s+)?(?:district|county|borough|city|town|unitary|neighbouring|district's|county's)\s+council\b|"
+    r"\b(?:three rivers|hertfordshire|herts|watford borough)\s+(?:district\s+|county\s+|borough\s+)?council\b|"
+    r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b",
+    re.IGNORECASE)
+_PUBLIC = re.compile(
+    r"\b(?:this|that|the|a|one|some|our|my)\s+(?:resident|complainant|volunteer|journalist|reporter|shopkeeper|"
+    r"landlord|neighbour|woman|man|lady|bloke|guy|person|objector|busybody|moaner|business\s+owner|"
+    r"publican|campaigner|member\s+of\s+the\s+public)s?\b|\bresidents?\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|yourself|u)\b", re.IGNORECASE)
+_VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
+_SELF = re.compile(r"\b(?:I|me|myself)\b")
+
+
+def mentions(ctx: Context) -> list[Mention]:
+    """All target mentions in the message text, sorted by position (memoised per message)."""
+    return ctx.memo("targets.mentions", lambda: _find(ctx))
+
+
+def _find(ctx: Context) -> list[Mention]:
+    text = ctx.text
+    council = ctx.council
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: Mention) -> None:
+        if any(s <= m.start < e or s < m.end <= e for s, e in taken):
+            return
+        taken.append((m.start, m.end))
+        out.append(m)
+
+    names, name_re = _roster_pattern(council)
+    for m in name_re.finditer(text):
+        member = names[m.group(0).lower()]
+        kind = COUNCILLOR if member.kind == "councillor" else STAFF
+        if ctx.author_member is not None and member.name == ctx.author_member.name:
+            kind = SELF
+        add(Mention(m.start(), m.end(), kind, member.name))
+    for m in _OTHER_AUTHORITY.finditer(text):
+        add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
+    for m in _council_pattern(council).finditer(text):
+        add(Mention(m.start(), m.end(), COUNCIL, council.name))
+    for m in _role_pattern(council).finditer(text):
+        who = council.role_words.get(_role_key(m.group(0)), ())
+        add(Mention(m.start(), m.end(), STAFF, who[0] if len(who) == 1 else m.group(0)))
+    for m in _GENERIC_STAFF.finditer(text):
+        add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False))
+    for m in _TITLE_NAME.finditer(text):
+        title = m.group(1).lower()
+        kind = COUNCILLOR if title in ("cllr", "councillor") else PUBLIC
+        add(Mention(m.start(), m.end(), kind, m.group(0)))
+    for m in _GENERIC_COUNCILLOR.finditer(text):
+        plural = m.group(0).lower().rstrip().endswith("s")
+        add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
+    for m in _PUBLIC.finditer(text):
+        add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
+    for m in _SELF.finditer(text):
+        add(Mention(m.start(), m.end(), SELF, "the author"))
+    addressee = addressee_kind(ctx)
+    if addressee:
+        for m in _SECOND_PERSON.finditer(text):
+            add(Mention(m.start(), m.end(), addressee, "you"))
+        v = _VOCATIVE.match(text)
+        if v and v.group(1).lower() not in _NOT_NAMES:
+            add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
+    return sorted(out, key=lambda m: m.start)
+
+
+_NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello", "dear", "ok", "okay", "right",
+              "honestly", "sadly", "again", "also", "update", "note", "reminder", "folks", "everyone", "all"}
+
+
+def addressee_kind(ctx: Context) -> str | None:
+    """Who "you" is: in a reply, the author of the post replied to; in an e-mail, its recipients."""
+    msg = ctx.message
+    council = ctx.council
+    if msg.in_reply_to is not None:
+        who = (msg.in_reply_to.author or "").strip()
+        member = council.member_by_name(who) or _member_in(council, who)
+        if member is not None:
+            return COUNCILLOR if member.kind == "councillor" else STAFF
+        low = who.lower()
+        if "council" in low and "councillor" not in low:
+            return COUNCIL
+        if "cllr" in low or "councillor" in low:
+            return COUNCILLOR
+        return PUBLIC
+    if msg.is_email and msg.to:
+        member = council.member_by_email(msg.to[0])
+        if member is not None:
+            return COUNCILLOR if member.kind == "councillor" else STAFF
+        if not council.is_council_address(msg.to[0]):
+            return PUBLIC
+    if msg.kind in ("reply", "comment") and msg.in_reply_to is None:
+        return None
+    return None
+
+
+def _member_in(council: Council, who: str):
+    low = who.lower()
+    for m in council.members:
+        if m.name.lower() in low:
+            return m
+    return None
+
+
+def nearest(ms: list[Mention], start: int, end: int, kinds: set[str], window: tuple[int, int]) -> Mention | None:
+    """The mention of one of ``kinds`` inside ``window`` closest to [start, end)."""
+    best, best_d = None, None
+    for m in ms:
+        if m.kind not in kinds or m.end <= window[0] or m.start >= window[1]:
+            continue
+        d = 0 if (m.start < end and start < m.end) else min(abs(m.start - end), abs(start - m.end))
+        if best_d is None or d < best_d:
+            best, best_d = m, d
+    return best
+
+
+# --- compiled patterns, cached per council -------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _roster_pattern(council: Council):
+    names = {}
+    for member in council.members:
+        for n in member.names():
+            names.setdefault(n, member)
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"(?<![\w@.])(?:{alternation})(?![\w@])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _council_pattern(council: Council):
+    words = {council.name, *council.short_names, "the parish council", "parish council", "the council",
+             "this council", "our council", "our parish council", "the pc", "council"}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?:'s|’s)?(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _role_pattern(council: Council):
+    words = sorted(council.role_words, key=len, reverse=True)
+    if not words:
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"\b(?:the|our|your|council'?s?)\s+(?:deputy\s+)?(?:{alternation})\b", re.IGNORECASE)
+
+
+def _role_key(phrase: str) -> str:
+    return phrase.lower().split()[-1]
