@@ -28,7 +28,7 @@ def render_report(report: Report, text: str, pack, *, explain: bool = False, con
         body.append(f"\u201c{rule.clause_text}\u201d\n\n", style="italic")
         spans = [(e.start, e.end) for e in finding.evidence if e.field == "text"]
         if spans:
-            body.append_text(_highlight(text, spans))
+            body.append_text(_highlight(text, spans, marks=not console.is_terminal))
             body.append("\n\n")
         for e in finding.evidence:
             if e.field != "text":
@@ -41,8 +41,12 @@ def render_report(report: Report, text: str, pack, *, explain: bool = False, con
         for fix in finding.fixes:
             body.append(f"\nFix available: {fix.label}", style="green")
         body.append(f"\nMore: {finding.docs}", style="dim")
-        title = f"[{STYLE[finding.severity.value]}]{finding.severity.value.upper()}[/] {finding.rule}"
-        console.print(Panel(body, title=title, title_align="left", expand=True))
+        if console.is_terminal:
+            title = f"[{STYLE[finding.severity.value]}]{finding.severity.value.upper()}[/] {finding.rule}"
+            console.print(Panel(body, title=title, title_align="left", expand=True))
+        else:  # piped or redirected: plain lines that tools like grep can read whole
+            console.print(Text(f"\n{finding.severity.value.upper()} {finding.rule}", style=STYLE[finding.severity.value]))
+            console.print(body, soft_wrap=True)
     for note in report.notes:
         console.print(Text(f"Note: {note}", style="magenta"))
     if explain:
@@ -50,8 +54,8 @@ def render_report(report: Report, text: str, pack, *, explain: bool = False, con
             console.print(Text(f"  {line}", style="dim"))
 
 
-def _highlight(text: str, spans: list[tuple[int, int]], context: int = 80) -> Text:
-    """The text around the evidence, with the evidence marked."""
+def _highlight(text: str, spans: list[tuple[int, int]], context: int = 80, marks: bool = False) -> Text:
+    """The text around the evidence, with the evidence marked (in colour, or with » « when piped)."""
     spans = sorted(spans)
     lo = max(0, spans[0][0] - context)
     hi = min(len(text), spans[-1][1] + context)
@@ -63,7 +67,7 @@ def _highlight(text: str, spans: list[tuple[int, int]], context: int = 80) -> Te
         if end <= start:
             continue
         out.append(text[pos:start])
-        out.append(text[start:end], style="bold black on yellow")
+        out.append(f"\u00bb{text[start:end]}\u00ab" if marks else text[start:end], style="bold black on yellow")
         pos = end
     out.append(text[pos:hi])
     if hi < len(text):

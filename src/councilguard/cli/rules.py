@@ -42,8 +42,9 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule id, e.g. abuse-coun
 
 def _rule_page(pack, rule_id: str) -> str | None:
     """The rule's docs page, shipped in the pack or found in the source tree's docs/rules."""
-    candidates = [pack.root / "docs" / f"{rule_id}.md",
-                  Path(__file__).resolve().parents[3] / "docs" / "rules" / f"{rule_id}.md"]
+    candidates = [pack.root / "docs" / f"{rule_id}.md"]
+    if pack.id == "croxley-green":  # the project's own docs/rules pages describe the bundled Croxley pack
+        candidates.append(Path(__file__).resolve().parents[3] / "docs" / "rules" / f"{rule_id}.md")
     for path in candidates:
         if path.is_file():
             return path.read_text(encoding="utf-8")

@@ -135,18 +135,20 @@ def _predicated(text: str, start: int, end: int, target: T.Mention) -> bool:
 def abuse(ctx: Context, params: AbuseParams):
     """Insults, contempt, threats or incitement aimed at the target kinds the pack names."""
     wanted = set(params.targets)
+    groups: dict[tuple[str, str], list[AbuseHit]] = {}
     for h in abuse_hits(ctx):
-        kind = h.target.kind
-        if kind not in wanted:
-            continue
-        who = h.target.name if h.target.named else "them"
-        what = {"insult": f"calls {who} \u201c{ctx.text[h.start:h.end]}\u201d",
-                "contempt": f"speaks of {who} with contempt (\u201c{ctx.text[h.start:h.end]}\u201d)",
-                "threat": f"reads as a threat towards {who}",
-                "incitement": f"stirs others up against {who}"}[h.kind]
-        score = h.score + (0.05 if _angry(ctx) else 0.0)
-        yield Hit(spans=((h.start, h.end),), why=f"The draft {what}.", score=min(score, 1.0),
-                  data={"detector": "conduct.abuse", "target": h.target.name, "target_kind": kind, "how": h.kind})
+        if h.target.kind in wanted:
+            groups.setdefault((h.target.name if h.target.named else "them", h.kind), []).append(h)
+    angry = 0.05 if groups and _angry(ctx) else 0.0
+    for (who, how), hits in groups.items():
+        words = " and ".join(f"\u201c{ctx.text[h.start:h.end]}\u201d" for h in hits[:3])
+        what = {"insult": f"calls {who} {words}",
+                "contempt": f"speaks of {who} with contempt ({words})",
+                "threat": f"reads as a threat towards {who} ({words})",
+                "incitement": f"stirs others up against {who} ({words})"}[how]
+        yield Hit(spans=tuple((h.start, h.end) for h in hits), why=f"The draft {what}.",
+                  score=min(max(h.score for h in hits) + angry, 1.0),
+                  data={"detector": "conduct.abuse", "target": who, "target_kind": hits[0].target.kind, "how": how})
 
 
 def _angry(ctx: Context) -> bool:

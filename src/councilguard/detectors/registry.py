@@ -69,7 +69,10 @@ def get(id: str) -> DetectorSpec:
         module = FAMILIES.get(family)
         if module is None:
             raise KeyError(f"no detector family {family!r}; families are: {', '.join(sorted(FAMILIES))}")
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise KeyError(f"detector family {family!r} could not be loaded: {exc}") from None
     if id not in _REGISTRY:
         known = sorted(k for k in _REGISTRY if k.startswith(id.split(".", 1)[0] + "."))
         raise KeyError(f"no detector {id!r}; that family has: {', '.join(known)}")

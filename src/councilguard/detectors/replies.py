@@ -12,7 +12,7 @@ import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
-from councilguard.detectors.targets import OTHER_AUTHORITY, _council_pattern, _OTHER_AUTHORITY
+from councilguard.detectors.targets import council_mentions_in
 
 NEGATIVE = re.compile(
     r"\b(?:useless|waste|wasting|joke|shambles|shambolic|rubbish|disgrace\w*|incompetent|corrupt|pathetic|never\s+(?:answer|repl|respond|do|does|listen)\w*|"
@@ -43,9 +43,7 @@ def negative_remark(ctx: Context, params):
     if parent is None or not parent.text.strip():
         return
     remark = parent.text
-    about_us = [m for m in _council_pattern(ctx.council).finditer(remark)
-                if not any(o.start() <= m.start() < o.end() for o in _OTHER_AUTHORITY.finditer(remark))]
-    if not about_us or not NEGATIVE.search(remark):
+    if not council_mentions_in(ctx.council, remark) or not NEGATIVE.search(remark):
         return
     text = ctx.text
     argue = ARGUE.search(text)

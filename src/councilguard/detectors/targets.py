@@ -38,7 +38,6 @@ _GENERIC_STAFF = re.compile(
     re.IGNORECASE)
 _OTHER_AUTHORITY = re.compile(
     r"\b(?:the\s+)?(?:district|county|borough|city|town|unitary|neighbouring|district's|county's)\s+council\b|"
-    r"\b(?:three rivers|hertfordshire|herts|watford borough)\s+(?:district\s+|county\s+|borough\s+)?council\b|"
     r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b",
     re.IGNORECASE)
 _PUBLIC = re.compile(
@@ -74,8 +73,9 @@ def _find(ctx: Context) -> list[Mention]:
         if ctx.author_member is not None and member.name == ctx.author_member.name:
             kind = SELF
         add(Mention(m.start(), m.end(), kind, member.name))
-    for m in _OTHER_AUTHORITY.finditer(text):
-        add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
+    for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council)):
+        for m in rx.finditer(text):
+            add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
     for m in _council_pattern(council).finditer(text):
         add(Mention(m.start(), m.end(), COUNCIL, council.name))
     for m in _role_pattern(council).finditer(text):
@@ -106,6 +106,14 @@ def _find(ctx: Context) -> list[Mention]:
 
 _NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello", "dear", "ok", "okay", "right",
               "honestly", "sadly", "again", "also", "update", "note", "reminder", "folks", "everyone", "all"}
+
+
+def council_mentions_in(council: Council, text: str) -> list[tuple[int, int]]:
+    """Spans naming *this* council in any text (e.g. the post replied to), other authorities excluded."""
+    others = [(m.start(), m.end()) for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council))
+              for m in rx.finditer(text)]
+    return [(m.start(), m.end()) for m in _council_pattern(council).finditer(text)
+            if not any(s <= m.start() < e for s, e in others)]
 
 
 def addressee_kind(ctx: Context) -> str | None:
@@ -165,6 +173,16 @@ def _roster_pattern(council: Council):
             names.setdefault(n, member)
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return names, re.compile(rf"(?<![\w@.])(?:{alternation})(?![\w@])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _other_authorities_pattern(council: Council):
+    """Neighbouring and principal authorities named in the profile ("Three Rivers District Council")."""
+    names = sorted(council.other_authorities, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternation})(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=32)

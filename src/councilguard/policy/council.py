@@ -60,6 +60,7 @@ class Council:
         self.secure_domains = tuple(d.lower() for d in (profile.secure_systems or info.domains))
         self.official_accounts = tuple(info.official_accounts)
         self.places = tuple(info.places)
+        self.other_authorities = tuple(info.other_authorities)
         members: list[Member] = []
         seen: set[str] = set()
         po = profile.proper_officer
@@ -122,7 +123,8 @@ class Council:
 
 
 _NOT_ROLE_WORDS = {"and", "the", "of", "to", "officer", "proper", "deputy", "events", "communications",
-                   "maintenance", "grounds", "assistant", "senior", "chair", "vice", "council"}
+                   "maintenance", "grounds", "assistant", "senior", "chair", "vice", "council",
+                   "responsible", "financial", "finance", "parish", "town", "manager", "support"}
 
 
 def _member(p: Person, kind: Kind) -> Member:

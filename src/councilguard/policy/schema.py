@@ -91,6 +91,7 @@ class CouncilInfo(_Schema):
     official_accounts: list[OfficialAccount] = Field(default_factory=list)
     logo: str | None = None
     places: list[str] = Field(default_factory=list)
+    other_authorities: list[str] = Field(default_factory=list)
 
 
 class Person(_Schema):

@@ -12,6 +12,16 @@ from councilguard.errors import PackError
 Loc = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic validates them with a proper error."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """Parse ``path``; return the data and a map from key path to 1-based line number."""
     try:
@@ -21,8 +31,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"cannot be read: {exc}", file=str(path)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
