@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from councilguard.cli import check as _check
+from councilguard.cli import eval as _eval
 from councilguard.cli import rules as _rules
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
 app.command("check")(_check.check)
 app.command("rules")(_rules.rules)
 app.command("explain")(_rules.explain)
+app.command("eval")(_eval.eval_)
 
 
 def main() -> None:
