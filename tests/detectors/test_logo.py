@@ -22,6 +22,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 from councilguard.detectors import logo as logo_mod
+from councilguard.detectors import logo_match
 from councilguard.detectors.attachments import opened_attachments
 from councilguard.detectors.base import Context
 from councilguard.engine import Checker
@@ -55,8 +56,8 @@ def logo(pack) -> Image.Image:
 
 
 @pytest.fixture(scope="module")
-def model(pack) -> logo_mod.LogoModel:
-    return logo_mod._load_model(str(pack.logo_path), pack.logo_path.stat().st_mtime_ns)
+def model(pack) -> logo_match.LogoModel:
+    return logo_match.load_model(str(pack.logo_path), pack.logo_path.stat().st_mtime_ns)
 
 
 def _only_logo_rule(pack: Pack) -> Pack:
@@ -283,7 +284,7 @@ NEGATIVES = {
 }
 
 
-def _similarity(model: logo_mod.LogoModel, picture: Image.Image) -> float:
+def _similarity(model: logo_match.LogoModel, picture: Image.Image) -> float:
     match = model.find(picture)
     return match.similarity if match else 0.0
 
@@ -354,10 +355,10 @@ def test_rates_and_time(model, logo):
 def test_model_is_cached_by_path_and_mtime(tmp_path, logo):
     path = tmp_path / "logo.png"
     logo.save(path)
-    first = logo_mod._load_model(str(path), path.stat().st_mtime_ns)
-    assert logo_mod._load_model(str(path), path.stat().st_mtime_ns) is first
+    first = logo_match.load_model(str(path), path.stat().st_mtime_ns)
+    assert logo_match.load_model(str(path), path.stat().st_mtime_ns) is first
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    assert logo_mod._load_model(str(path), path.stat().st_mtime_ns) is not first
+    assert logo_match.load_model(str(path), path.stat().st_mtime_ns) is not first
 
 
 # --- end to end: where the rule applies -------------------------------------------------------------------
