@@ -71,7 +71,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
     person_kinds = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.SELF, T.OTHER_AUTHORITY, T.COUNCIL}
     for lex, kind in ((insults, "insult"), (contempt, "contempt")):
         for m in lex.finditer(ctx.norm):
-            if doc.others_words(m.start, m.end) or _negated(text, m.start):
+            if doc.others_words(m.start, m.end) or _negated(text, m.start) or doc.denied(m.start):
                 continue
             sent = doc.sentence_at(m.start)
             target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
@@ -203,7 +203,7 @@ def undermines_council(ctx: Context, params):
         return
     for rx, score, what in _UNDERMINE_RX:
         for m in rx.finditer(ctx.text):
-            if ctx.doc.others_words(m.start(), m.end()) or _negated(ctx.text, m.start()):
+            if ctx.doc.others_words(m.start(), m.end()) or _negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
                 continue
             sent = ctx.doc.sentence_at(m.start())
             target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end))

@@ -70,7 +70,7 @@ def allegation(ctx: Context, params):
             if person is None:
                 continue
             target = person
-        if _about_author(ctx, m.start(), sent.start):
+        if _about_author(ctx, m.start(), sent.start) or ctx.doc.denied(m.start()):
             continue
         if FACTUAL_BASIS.search(ctx.text[sent.start:sent.end]):
             continue

@@ -27,6 +27,14 @@ REPORTING = re.compile(
 )
 
 
+DENIAL = re.compile(
+    r"\b(?:nobody|no one|no-one|never)\s+(?:should|can|could|would|will)\s+(?:say|claim|suggest|think|pretend|believe)|"
+    r"\bit(?:'s| is)\s+(?:not\s+true|false|untrue|a lie|nonsense|rubbish|wrong)\s+(?:that|to\s+(?:say|claim|suggest))|"
+    r"\b(?:don'?t|do not)\s+believe\s+(?:anyone|those|people|anybody)\s+who\s+(?:says?|claims?)|"
+    r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)",
+    re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -94,6 +102,11 @@ class Document:
         sent = self.sentence_at(start)
         head = self.text[sent.start:start]
         return bool(REPORTING.search(head))
+
+    def denied(self, start: int) -> bool:
+        """True when the sentence frames what follows as something it denies ("nobody should say…")."""
+        sent = self.sentence_at(start)
+        return bool(DENIAL.search(self.text[sent.start:start]))
 
     def others_words(self, start: int, end: int) -> bool:
         """Quoted or reported: someone else's words, not the author's own."""
