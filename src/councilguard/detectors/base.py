@@ -88,6 +88,14 @@ class Context:
         if text not in self.notes:
             self.notes.append(text)
 
+    def drop_sentence(self, pos: int) -> Fix:
+        """A fix that removes the sentence holding ``pos`` (with the space after it)."""
+        sent = self.doc.sentence_at(pos)
+        end = sent.end
+        while end < len(self.text) and self.text[end] in " \t":
+            end += 1
+        return Fix("Remove this sentence", sent.start, end, "")
+
     def memo(self, key: str, compute):
         """Compute a per-message analysis once and share it between detectors."""
         if key not in self.cache:

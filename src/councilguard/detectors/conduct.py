@@ -147,6 +147,7 @@ def abuse(ctx: Context, params: AbuseParams):
                 "threat": f"reads as a threat towards {who} ({words})",
                 "incitement": f"stirs others up against {who} ({words})"}[how]
         yield Hit(spans=tuple((h.start, h.end) for h in hits), why=f"The draft {what}.",
+                  fixes=tuple(dict.fromkeys(ctx.drop_sentence(h.start) for h in hits)),
                   score=min(max(h.score for h in hits) + angry, 1.0),
                   data={"detector": "conduct.abuse", "target": who, "target_kind": hits[0].target.kind, "how": how})
 
