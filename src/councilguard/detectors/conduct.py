@@ -85,7 +85,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 else:
                     continue
             term = m.term.rstrip("*")
-            if term in WEAK and not _predicated(text, m.start, m.end, target):
+            if term in WEAK and not _predicated(text, m.start, m.end, target, sent.start):
                 continue
             out.append(AbuseHit(m.start, m.end, term, m.value, target, kind))
     for pattern, kind, score in ((_THREATS, "threat", 0.95), (_INCITE, "incitement", 0.8)):
@@ -120,13 +120,26 @@ def _negated(text: str, start: int) -> bool:
     return any(w in NEGATORS or w.endswith("n't") for w in before)
 
 
-def _predicated(text: str, start: int, end: int, target: T.Mention) -> bool:
+_COPULA_LOOSE = re.compile(
+    r"^\s*,?\s*(?:(?:is|are|was|were|'s|’s|'re|’re|has\s+been|have\s+been|remains?|looks?\s+like|acting\s+like|"
+    r"seems?(?:\s+like)?|is\s+just|is\s+such)\s+)(?:(?!(?:on|in|at|with|for|from|to|about|by|into|over|under|"
+    r"and|but|or)\b)[\w'-]+\s+){0,4}$", re.IGNORECASE)
+_PRONOUN_PREDICATE = re.compile(r"\b(?:he|she|they|it)(?:'s|’s|\s+is|\s+are|'re|’re|\s+was)\s+(?:(?:a|an|so|such|just|really|totally|completely|utterly)\s+)*$",
+                                re.IGNORECASE)
+_EXCLAIM = re.compile(r"^\W*(?:what|such)\s+an?\b", re.IGNORECASE)
+
+
+def _predicated(text: str, start: int, end: int, target: T.Mention, sentence_start: int = 0) -> bool:
     """The word is said *of* the target: "X is useless", "useless X", "you idiot", "X, a disgrace"."""
     if target.end <= start:
         between = text[target.end:start]
-        return len(between) <= 60 and bool(_COPULA.match(between))
+        if len(between) > 60:
+            return False
+        return bool(_COPULA.match(between) or _COPULA_LOOSE.match(between) or _PRONOUN_PREDICATE.search(between))
     if end <= target.start:
         between = text[end:target.start]
+        if _EXCLAIM.match(text[sentence_start:start]) and len(between) <= 60:
+            return True  # "What a smug, arrogant little man Cllr Lowe is"
         return len(between) <= 25 and bool(_NEXT_TO.match(between) or re.match(r"^\s*,?\s*(?:the\s+)?(?:whole\s+|entire\s+|lot\s+(?:of|at)\s+)", between, re.I))
     return True
 

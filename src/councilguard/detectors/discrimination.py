@@ -52,6 +52,7 @@ DEHUMANISING = [
     rf"leeches|invaders|an infestation|not (?:real|proper|normal)|disgusting|unnatural|an abomination|sick|perverts?|"
     rf"groomers?|mentally ill|freaks)\b",
     rf"\b(?:get rid of|deport|ban|send back|kick out|keep out|round up|gas|shoot|hang)\s+(?:all\s+)?(?:the\s+)?{GROUPS}",
+    rf"\b(?:keep|get|kick|throw|send|drive|run)\s+(?:all\s+)?(?:the\s+|these\s+|those\s+)?{GROUPS}\s+(?:out|away|back|off)\b",
     rf"\b(?:no|not any more|fewer)\s+{GROUPS}\s+(?:allowed|wanted|welcome|here|please)\b",
     r"\b(?:go|send (?:them|him|her|you))\s+back\s+(?:to\s+)?(?:where|whence)\s+(?:they|you|he|she)\s+(?:came|come)\s+from\b",
     r"\bgo\s+back\s+(?:home\s+)?to\s+(?:your|their|his|her)\s+own\s+country\b",

@@ -43,7 +43,8 @@ _OTHER_AUTHORITY = re.compile(
 _PUBLIC = re.compile(
     r"\b(?:this|that|the|a|one|some|our|my)\s+(?:resident|complainant|volunteer|journalist|reporter|shopkeeper|"
     r"landlord|neighbour|woman|man|lady|bloke|guy|person|objector|busybody|moaner|business\s+owner|"
-    r"publican|campaigner|member\s+of\s+the\s+public)s?\b|\bresidents?\b", re.IGNORECASE)
+    r"publican|campaigner|member\s+of\s+the\s+public)s?\b|\bresidents?\b|"
+    r"\b(?:whoever|anyone\s+who|anybody\s+who|the\s+(?:person|people|man|woman|bloke|guy)\s+who)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|yourself|u)\b", re.IGNORECASE)
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
 _SELF = re.compile(r"\b(?:I|me|myself)\b")
@@ -67,12 +68,14 @@ def _find(ctx: Context) -> list[Mention]:
         out.append(m)
 
     names, name_re = _roster_pattern(council)
-    for m in name_re.finditer(text):
-        member = names[m.group(0).lower()]
-        kind = COUNCILLOR if member.kind == "councillor" else STAFF
-        if ctx.author_member is not None and member.name == ctx.author_member.name:
-            kind = SELF
-        add(Mention(m.start(), m.end(), kind, member.name))
+    bare, bare_re = _bare_name_pattern(council)
+    for rx, table, fold in ((name_re, names, True), (bare_re, bare, False)):
+        for m in rx.finditer(text):
+            member = table[m.group(0).lower() if fold else m.group(0)]
+            kind = COUNCILLOR if member.kind == "councillor" else STAFF
+            if ctx.author_member is not None and member.name == ctx.author_member.name:
+                kind = SELF
+            add(Mention(m.start(), m.end(), kind, member.name))
     for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council)):
         for m in rx.finditer(text):
             add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
@@ -183,6 +186,31 @@ def _other_authorities_pattern(council: Council):
         return re.compile(r"(?!x)x")
     alternation = "|".join(re.escape(n) for n in names)
     return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+# Surnames and first names that are also everyday words are never taken for a person on their own.
+COMMON_WORDS = {"price", "cole", "marsh", "green", "brown", "white", "black", "young", "king", "wood", "hill",
+                "mills", "rose", "may", "june", "april", "grace", "hope", "joy", "faith", "bill", "mark", "will",
+                "pat", "sue", "rob", "dawn", "summer", "cook", "baker", "fox", "lamb", "bird", "banks", "church",
+                "hall", "lane", "page", "rich", "gay", "long", "short", "little", "north", "west", "moore"}
+
+
+@lru_cache(maxsize=32)
+def _bare_name_pattern(council: Council):
+    """Capitalised bare surnames ("Hargreaves said…") and first names unique on the roster ("Gary")."""
+    table: dict[str, object] = {}
+    firsts: dict[str, list] = {}
+    for member in council.members:
+        firsts.setdefault(member.first_name, []).append(member)
+    for member in council.members:
+        if member.surname.lower() not in COMMON_WORDS and len(member.surname) > 2:
+            table.setdefault(member.surname, member)
+        if len(firsts[member.first_name]) == 1 and member.first_name.lower() not in COMMON_WORDS:
+            table.setdefault(member.first_name, member)
+    if not table:
+        return table, re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    return table, re.compile(rf"(?<![\w@.'’-])(?:{alternation})(?![\w@-])")
 
 
 @lru_cache(maxsize=32)

@@ -20,9 +20,10 @@ _FORWARD_MARK = re.compile(
 )
 # "X said/called me/shouted that …": the rest of the sentence reports someone else's words.
 REPORTING = re.compile(
-    r"\b(said|says|saying|shouted|shouting|called me|calling me|called us|called him|called her|"
-    r"told me|told us|wrote|writes|claimed|claims|accused me|accusing me|alleged|alleges|"
-    r"tweeted|posted|commented|screamed|yelled|labelled me|branded me)\b",
+    r"\b(?:(?:said|says|saying|shouted|shouting|wrote|writes|claimed|claims|alleged|alleges|tweeted|posted|"
+    r"commented|screamed|yelled|told\s+(?:me|us|him|her|them|everyone))(?:\s+that)?\s*(?:[:\"“‘']|\b(?:I|me|we|us|you|he|she|they|it|"
+    r"I'm|I was|I am)\b)|"
+    r"(?:called|calling|labelled|branded|accused|accusing)\s+(?:me|us|him|her|them|you)\b)",
     re.IGNORECASE,
 )
 
