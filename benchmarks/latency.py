@@ -49,10 +49,17 @@ def time_checks(checker, messages: list[dict], runs: int) -> list[float]:
     return out
 
 
-def cold_start(runs: int = 5) -> tuple[float, float]:
+COLD_TEXTS = {
+    "cli_cold_start_s": "Cllr Hargreaves is a spineless idiot who should crawl back under his rock.",
+    # a draft with personal data also loads Presidio and spaCy's NER model
+    "cli_cold_start_with_personal_data_s": "Mrs Jenkins at 14 Frankland Road has complained, her number is 07700 900123.",
+}
+
+
+def cold_start(text: str, runs: int = 5) -> tuple[float, float]:
     exe = Path(sys.executable).parent / "councilguard"
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "councilguard"]),
-           "check", "--format", "json", "Cllr Hargreaves is a spineless idiot. Mrs Jenkins lives at 14 Frankland Road."]
+           "check", "--format", "json", text]
     times, rss = [], []
     for _ in range(runs):
         start = time.perf_counter()
@@ -93,7 +100,7 @@ def main() -> None:
         checker.check(m)
     throughput = len(batch) / (time.perf_counter() - start)
     in_process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cold, cold_rss = cold_start()
+    colds = {key: cold_start(text) for key, text in COLD_TEXTS.items()}
 
     figures = {
         "post_280_p50_ms": round(percentile(post_ms, 0.50), 2),
@@ -103,11 +110,12 @@ def main() -> None:
         "batch_posts_per_s_one_core": round(throughput, 1),
         "checker_build_s": round(build, 3),
         "first_check_with_model_load_s": round(warm, 3),
-        "cli_cold_start_s": round(cold, 3),
-        "cli_peak_rss_mb": round(cold_rss, 1),
+        **{key: round(t, 3) for key, (t, _) in colds.items()},
+        "cli_peak_rss_mb": round(max(rss for _, rss in colds.values()), 1),
         "benchmark_process_peak_rss_mb": round(in_process_peak, 1),
     }
-    targets = {"post_280_p95_ms": 15, "email_3000_p95_ms": 60, "cli_cold_start_s": 2, "cli_peak_rss_mb": 400,
+    targets = {"post_280_p95_ms": 15, "email_3000_p95_ms": 60, "cli_cold_start_s": 2,
+               "cli_cold_start_with_personal_data_s": 2, "cli_peak_rss_mb": 400,
                "benchmark_process_peak_rss_mb": 400}
     width = max(map(len, figures))
     for key, value in figures.items():

@@ -66,7 +66,7 @@ class Checker:
 
     def warm_up(self) -> None:
         """Load lazy models now (e.g. before a benchmark or when a server starts)."""
-        self.check(Message(text="Warm-up: Cllr Test at 1 High Street, call 07700 900000.", kind="post"))
+        self.check(Message(text="Warm-up: Dave Smith has a conviction; Cllr Test at 1 High Street, call 07700 900000.", kind="post"))
 
     # --- checking -------------------------------------------------------------------------
     def check(self, message: Message | dict[str, Any] | str, *, base_dir: Path | None = None,

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - Pillow and numpy load only when a message has a picture
+    from PIL import Image
 
 from councilguard.detectors.base import Context
 from councilguard.model import Attachment
@@ -109,6 +111,8 @@ def _declared_type(attachment: Attachment, path: Path) -> str | None:
 
 
 def _load(path: Path) -> tuple[Image.Image | None, str | None]:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -132,6 +136,9 @@ def _load(path: Path) -> tuple[Image.Image | None, str | None]:
 
 def flatten_to_rgb(im: Image.Image) -> Image.Image:
     """RGB with any transparency laid on white (how a logo on a transparent background is seen)."""
+    import numpy as np
+    from PIL import Image
+
     if im.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         a = np.asarray(im, dtype=np.float32)
         lo, hi = float(a.min()), float(a.max())
