@@ -47,6 +47,7 @@ FAMILIES = {
     "logo": "councilguard.detectors.logo",
     "replies": "councilguard.detectors.replies",
     "stance": "councilguard.detectors.stance",
+    "judge": "councilguard.detectors.judge",
 }
 
 

@@ -1,0 +1,132 @@
+"""Judging conduct with the trained model: who is targeted, how, and whose words, learnt from examples.
+
+The lexical conduct detectors are precise but only know the words they list; sarcasm, mockery,
+insinuation and novel insults need a model. ``judge.conduct`` runs the shipped conduct model
+(classify/conduct.py) once per message over the author's text, in chunks of a few sentences, with
+the post being replied to as context, and reports a rule when its head's probability reaches the
+threshold tuned on held-out training data. The pack chooses the head for each rule (``label``).
+
+Evidence: the sentence of the best chunk that names a target (a person, the council), else the
+chunk. When a message comes close to a rule without reaching it, a note says so, and says why such
+criticism is protected: councillors may criticise decisions and policies robustly (Article 10).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from councilguard.detectors import targets as T
+from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.registry import detector
+from councilguard.text.document import Span
+
+CHUNK_CHARS = 480  # about 100 word pieces: inside the model's 128 with room for the replied-to post
+MAX_CHUNKS = 40  # about 19,000 characters: a very long text is judged on its first chunks only, with a note
+CLOSE = 0.7  # a probability this share of the threshold or more is "close" and earns a note
+
+
+class JudgeParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(description="the conduct model's head that serves this rule, e.g. abuse-councillor")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0,
+                                    description="probability at which to report; default: the model card's")
+    floor: float = Field(default=0.9, ge=0.0, le=1.0,
+                         description="never report below this probability, whatever the card's threshold: a checker "
+                                     "that cries wolf is switched off (chosen on the rule cases and public examples)")
+    needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
+
+
+@dataclass(frozen=True)
+class _Judged:
+    chunks: tuple[Span, ...]
+    probs: tuple[dict[str, float], ...]
+
+
+def _model():
+    from councilguard.classify.conduct import default_conduct_model
+
+    return default_conduct_model()
+
+
+def chunks(ctx: Context) -> list[Span]:
+    """Runs of whole sentences of at most CHUNK_CHARS (a longer sentence is a chunk of its own)."""
+    out: list[Span] = []
+    start = end = None
+    for s in ctx.doc.sentences:
+        if start is None:
+            start, end = s.start, s.end
+        elif s.end - start <= CHUNK_CHARS:
+            end = s.end
+        else:
+            out.append(Span(start, end))
+            start, end = s.start, s.end
+    if start is not None:
+        out.append(Span(start, end))
+    return out
+
+
+def judged(ctx: Context) -> _Judged | None:
+    """Every chunk's probabilities, computed once per message (None when there is nothing to judge)."""
+    def compute():
+        spans = chunks(ctx)
+        if not spans:
+            return None
+        if len(spans) > MAX_CHUNKS:
+            ctx.note(f"the conduct model judged the first {MAX_CHUNKS} of {len(spans)} passages of this long text; "
+                     f"the word-list detectors read all of it")
+            spans = spans[:MAX_CHUNKS]
+        parent = ctx.message.in_reply_to.text if ctx.message.in_reply_to else None
+        texts = [ctx.text[s.start:s.end] for s in spans]
+        probs = _model().probabilities(texts, [parent] * len(texts))
+        return _Judged(tuple(spans), tuple(probs))
+    return ctx.memo("judge.conduct", compute)
+
+
+@detector("judge.conduct", params=JudgeParams)
+def conduct(ctx: Context, params: JudgeParams):
+    """The conduct model's verdict for one rule (its head), with the best chunk as evidence."""
+    if params.needs_reply and ctx.message.in_reply_to is None:
+        return
+    model = _model()
+    if not model.available:
+        ctx.note("the trained conduct model is not installed: conduct was judged by word lists only")
+        return
+    result = judged(ctx)
+    if result is None or params.label not in result.probs[0]:
+        return
+    threshold = params.threshold if params.threshold is not None else max(model.threshold(params.label), params.floor)
+    best = max(range(len(result.chunks)), key=lambda i: result.probs[i][params.label])
+    p = result.probs[best][params.label]
+    if p < threshold:
+        if p >= CLOSE * threshold:
+            _close_note(ctx, params.label)
+        return
+    span = _evidence(ctx, result.chunks[best])
+    score = 0.5 + 0.5 * (p - threshold) / max(1e-6, 1.0 - threshold)
+    yield Hit(spans=((span.start, span.end),), score=round(min(1.0, score), 3),
+              why=f"The trained model judges this passage a likely breach (probability {p:.2f}).",
+              fixes=(ctx.drop_sentence(span.start),) if span.end - span.start < 300 else (),
+              data={"detector": "judge.conduct", "label": params.label, "probability": round(p, 3)})
+
+
+def _evidence(ctx: Context, chunk: Span) -> Span:
+    """The sentence of the chunk that names a target; else the chunk itself."""
+    sentences = [s for s in ctx.doc.sentences if chunk.start <= s.start and s.end <= chunk.end]
+    if len(sentences) <= 1:
+        return chunk
+    ms = [m for m in T.mentions(ctx) if m.kind != T.SELF and chunk.start <= m.start < chunk.end]
+    for s in sentences:
+        if any(s.start <= m.start < s.end for m in ms):
+            return Span(s.start, s.end)
+    return chunk
+
+
+def _close_note(ctx: Context, label: str) -> None:
+    if ctx.cache.setdefault("judge.close-noted", False):
+        return
+    ctx.cache["judge.close-noted"] = True
+    title = label.replace("-", " ")
+    ctx.note(f"Close to {title}, but not reported: robust, civil criticism of decisions, policies and other "
+             f"authorities is protected free expression (Article 10); keep it about the issue, not the person.")

