@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from councilguard.classify.offensive import MODELS_DIR, _sigmoid, prepare
+from councilguard.classify.offensive import MODELS_DIR, _sigmoid, load_session, prepare
 
 CARD_NAME = "conduct.json"
 
@@ -58,20 +58,7 @@ class ConductModel:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            card = self.card
-            tokenizer = Tokenizer.from_file(str(self.model_dir / card["tokenizer"]))
-            tokenizer.enable_truncation(max_length=int(card["max_tokens"]))
-            tokenizer.no_padding()
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._session = ort.InferenceSession(str(self.model_dir / card["model"]), options,
-                                                 providers=["CPUExecutionProvider"])
-            self._tokenizer = tokenizer
+            self._session, self._tokenizer = load_session(self.model_dir, self.card, self.threads)
 
     def logits(self, texts: Sequence[str], parents: Sequence[str | None] | None = None) -> list[list[float]]:
         """Raw logits per text (one list per text, in label order), one ONNX call per text."""

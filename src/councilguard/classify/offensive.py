@@ -86,21 +86,7 @@ class OffensiveModel:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            card = self.card
-            tokenizer = Tokenizer.from_file(str(self.model_dir / card["tokenizer"]))
-            tokenizer.enable_truncation(max_length=self.max_tokens)
-            tokenizer.no_padding()
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            session = ort.InferenceSession(str(self.model_dir / card["model"]), options,
-                                           providers=["CPUExecutionProvider"])
-            self._tokenizer = tokenizer
-            self._session = session
+            self._session, self._tokenizer = load_session(self.model_dir, self.card, self.threads)
 
     def logits(self, texts: Sequence[str]) -> list[float]:
         """Raw logits (log-odds of offensive), in input order."""
@@ -131,6 +117,22 @@ class OffensiveModel:
         if isinstance(texts, str):
             raise TypeError("score() takes a list of texts; use offensive_probability() for one")
         return [_sigmoid(x) for x in self.logits(texts)]
+
+
+def load_session(model_dir: Path, card: dict[str, Any], threads: int):
+    """An onnxruntime session on ``threads`` intra-op threads and its tokenizer (truncating, unpadded)."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir / card["tokenizer"]))
+    tokenizer.enable_truncation(max_length=int(card["max_tokens"]))
+    tokenizer.no_padding()
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(str(model_dir / card["model"]), options, providers=["CPUExecutionProvider"])
+    return session, tokenizer
 
 
 def _sigmoid(x: float) -> float:
