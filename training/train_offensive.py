@@ -5,7 +5,7 @@ Build time only (needs torch and transformers: see training/requirements.txt and
 the package runs the result with onnxruntime + tokenizers. Everything is tuned on a held-out tenth of
 OLID's *train* split; OLID's validation split is scored once, at the end, for the report.
 
-    training/train_offensive.py sweep --lrs 3e-5,5e-5,8e-5 --epochs 4   # choose lr/epochs on hold-out
+    training/train_offensive.py sweep --lrs 3e-5,5e-5,8e-5 --epochs 3   # choose lr/epochs on hold-out
     training/train_offensive.py build                                  # train, export, quantise, ship
 
 ``build`` writes ``src/councilguard/models/offensive.onnx``, ``offensive-tokenizer.json`` and
@@ -419,7 +419,7 @@ def main(argv=None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sweep", help="learning-rate x epoch sweep, scored on the train hold-out")
     s.add_argument("--lrs", default="3e-5,5e-5,8e-5")
-    s.add_argument("--epochs", type=int, default=4)
+    s.add_argument("--epochs", type=int, default=3)
     s.add_argument("--batch", type=int, default=DEFAULT_BATCH)
     b = sub.add_parser("build", help="train with the chosen settings, export, quantise, write the model")
     b.add_argument("--lr", type=float, default=DEFAULT_LR)
