@@ -68,13 +68,24 @@ class MultiHead(nn.Module):
         return self.head(self.dropout(pooled))
 
 
-def council_rows() -> list[dict]:
+def council_rows() -> tuple[list[dict], int]:
+    """The council training rows, their text replaced by the tagged model input (conduct_inputs.py)."""
+    inputs_path = WORK / "inputs.jsonl"
+    if not inputs_path.exists():
+        raise SystemExit(f"{inputs_path} is missing: run `.venv/bin/python training/conduct_inputs.py` first")
+    lines = inputs_path.read_text(encoding="utf-8").splitlines()
+    version = json.loads(lines[0])["input_version"]
+    inputs = {d["id"]: d for d in map(json.loads, lines[1:])}
     rows = []
     for path in sorted(COUNCIL.glob("train*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                rows.append(json.loads(line))
-    return rows
+                row = json.loads(line)
+                if row["id"] not in inputs:
+                    raise SystemExit(f"{path.name}: {row['id']} has no model input: rerun training/conduct_inputs.py")
+                row["text"] = inputs[row["id"]]["text"]
+                rows.append(row)
+    return rows, version
 
 
 def council_targets(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -230,7 +241,7 @@ def cmd_build(args) -> None:
     from transformers import AutoTokenizer
 
     t0 = time.time()
-    council = council_rows()
+    council, input_version = council_rows()
     olid_texts, olid_labels = base.read_olid("train")
     if args.limit:  # a smoke test of the whole pipeline on a few rows
         council, olid_texts, olid_labels = council[:args.limit], olid_texts[:args.limit], olid_labels[:args.limit]
@@ -252,6 +263,8 @@ def cmd_build(args) -> None:
         o_fit = np.sort(np.random.default_rng(SEED).choice(o_fit, size=args.olid_rows, replace=False))
     fit = [int(i) for i in c_fit] * COUNCIL_REPEAT + [n_c + int(i) for i in o_fit]
     hold_council = [int(i) for i in c_hold]
+    WORK.mkdir(parents=True, exist_ok=True)  # the hold-out's ids, to choose the pack's settings on rows the model never saw
+    (WORK / "holdout-ids.json").write_text(json.dumps(sorted(council[i]["id"] for i in hold_council)))
     olid_hold = [n_c + int(i) for i in o_hold]
     model, history = train(enc, y, mask, fit, hold_council, olid_hold, olid_labels[o_hold],
                            lr=args.lr, epochs=args.epochs, batch=args.batch)
@@ -265,6 +278,7 @@ def cmd_build(args) -> None:
     shutil.copy(base.base_model_dir() / "tokenizer.json", stage / "conduct-tokenizer.json")
     card = {"name": "councilguard conduct model", "model": "conduct.onnx", "tokenizer": "conduct-tokenizer.json",
             "labels": LABELS, "max_tokens": MAX_TOKENS, "prepare_version": base.RUNTIME.PREPARE_VERSION,
+            "input_version": input_version,
             "thresholds": {}, "output": "logits: one log-odds per label, in the order of labels"}
     (stage / "conduct.json").write_text(json.dumps(card))
 
@@ -315,7 +329,7 @@ def main(argv=None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="train, export, quantise and write the conduct model")
     b.add_argument("--lr", type=float, default=5e-5)
-    b.add_argument("--epochs", type=int, default=3)
+    b.add_argument("--epochs", type=int, default=4)
     b.add_argument("--batch", type=int, default=32)
     b.add_argument("--out", default=str(MODELS))
     b.add_argument("--olid-rows", type=int, default=4000,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.registry import detector
 from councilguard.text.document import Span
 
@@ -78,7 +79,10 @@ def judged(ctx: Context) -> _Judged | None:
                      f"the word-list detectors read all of it")
             spans = spans[:MAX_CHUNKS]
         parent = ctx.message.in_reply_to.text if ctx.message.in_reply_to else None
-        texts = [ctx.text[s.start:s.end] for s in spans]
+        if _model().card.get("input_version", 0) >= 1:  # trained on role-tagged text (judge_input.py)
+            texts = [model_text(ctx, s.start, s.end) for s in spans]
+        else:
+            texts = [ctx.text[s.start:s.end] for s in spans]
         probs = _model().probabilities(texts, [parent] * len(texts))
         return _Judged(tuple(spans), tuple(probs))
     return ctx.memo("judge.conduct", compute)
