@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.conduct_words import (
     ANGER, CONTEMPT, HARASSMENT, INCITEMENT, INSULTS, NEGATORS, THREATS, WEAK,
 )
@@ -74,6 +75,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             if doc.others_words(m.start, m.end) or _negated(text, m.start) or doc.denied(m.start):
                 continue
             sent = doc.sentence_at(m.start)
+            if mentioned_not_used(text[sent.start:sent.end], m.start - sent.start):
+                continue
             target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
                 target = _carried_target(ctx, ms, sent.start)

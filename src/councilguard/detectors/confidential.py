@@ -39,7 +39,11 @@ DISCLOSURE = re.compile(
 PROCEDURAL = re.compile(
     r"\b(?:will\s+be\s+(?:taken|held|discussed|considered)|is\s+to\s+be\s+(?:taken|considered)|to\s+consider\s+whether\s+to\s+exclude|"
     r"resolved\s+to\s+exclude\s+the\s+public|agenda|under\s+the\s+public\s+bodies\s+\(admission\s+to\s+meetings\)|"
-    r"i\s+can'?t\s+(?:comment|discuss|say\s+anything)|we\s+can'?t\s+(?:comment|discuss)|(?:it|this)\s+is\s+confidential\s+so\s+i\s+can'?t)\b",
+    r"i\s+can'?t\s+(?:comment|discuss|say\s+anything)|we\s+can'?t\s+(?:comment|discuss)|(?:it|this)\s+is\s+confidential\s+so\s+i\s+can'?t|"
+    # a refusal, or what is already public record: nothing confidential is disclosed
+    r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
+    r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
+    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so)\b",
     re.IGNORECASE)
 
 

@@ -13,6 +13,7 @@ import re
 
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.registry import detector
 
 # Specific wrongdoing: money, lies, crime, abuse of office, specific failures.
@@ -47,7 +48,14 @@ HEDGES = re.compile(
 FACTUAL_BASIS = re.compile(
     r"\b(?:according to (?:the )?(?:minutes|accounts|audit|auditor|report|court|police|ombudsman)|"
     r"the (?:internal|external) audit(?:or)? (?:found|report)|(?:was|has been) (?:convicted|found guilty)|"
-    r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted)\b", re.IGNORECASE)
+    r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted|"
+    r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
+    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record)\b", re.IGNORECASE)
+# "I've seen the comment saying… There's no truth in it": repeated in order to deny it
+REBUTTAL = re.compile(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
+                      r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false", re.IGNORECASE)
+UNKNOWN = re.compile(r"^(?:whoever|anyone|anybody|someone|somebody|the\s+(?:person|people|man|woman|bloke|guy)\s+who)", re.IGNORECASE)
+ACCOUNTING = re.compile(r"\b(?:see|know|show|shows|showing|explain|explains|find\s+out)\s+$", re.IGNORECASE)
 
 
 @detector("defamation.allegation")
@@ -62,7 +70,12 @@ def allegation(ctx: Context, params):
         target = T.nearest(ms, m.start(), m.end(), people | {T.SELF}, window)
         if target is None:
             target = _pronoun_target(ctx, ms, sent.start)
-        if target is None or target.kind == T.SELF:
+        if target is None or target.kind == T.SELF or UNKNOWN.match(target.name):
+            continue
+        body = ctx.text[sent.start:sent.end]
+        if mentioned_not_used(body, m.start() - sent.start) or REBUTTAL.search(ctx.text[m.start():sent.end + 160]):
+            continue
+        if m.group(0).lower().startswith("where") and ACCOUNTING.search(ctx.text[max(0, m.start() - 20):m.start()]):
             continue
         if target.kind == T.COUNCIL:
             # An allegation against "the council" also points at its members and officers when one is named.

@@ -12,6 +12,7 @@ import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.detectors import targets as T
 from councilguard.detectors.targets import council_mentions_in
 
 NEGATIVE = re.compile(
@@ -26,14 +27,22 @@ HANDOVER = re.compile(
     r"(?:told|informed|alerted|flagged\s+(?:this|it)\s+(?:to|with))\s+the\s+(?:clerk|proper\s+officer|council\s+office)|"
     r"(?:contact|email|e-mail|ring|call|speak\s+to|write\s+to)\s+the\s+(?:clerk|council\s+office|proper\s+officer)|"
     r"the\s+clerk\s+(?:will|can|is\s+best\s+placed)|reported\s+(?:this|it)\s+to\s+the\s+(?:clerk|proper\s+officer)|"
-    r"(?:sorry|thank\s+you|thanks)\s+(?:to\s+hear|for\s+(?:raising|letting|flagging|your))|i'?ll\s+ask\s+the\s+clerk)\b",
+    r"(?:sorry|thank\s+you|thanks)\s+(?:to\s+hear|for\s+(?:raising|letting|flagging|your))|i'?ll\s+ask\s+the\s+clerk|"
+    r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer))\b",
     re.IGNORECASE)
+# "I've forwarded your comment to Helen, our Clerk": a hand-over verb, then a member of staff close after it
+HANDOVER_VERB = re.compile(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b", re.IGNORECASE)
 ARGUE = re.compile(
     r"\b(?:rubbish|nonsense|not\s+true|untrue|wrong|get\s+your\s+facts|you'?d\s+know|if\s+you\s+(?:bothered|actually|ever)|"
     r"you\s+clearly|you\s+obviously|how\s+dare|actually,?\s+we|we'?ve\s+done|we\s+have\s+done|we\s+do\s+loads|that'?s\s+a\s+lie|"
     r"do\s+your\s+research|typical|moan\w*|whing\w*|ungrateful|try\s+doing|do\s+it\s+yourself|stand\s+for\s+election|"
     r"some\s+of\s+us|find\s+a\s+hobby|get\s+a\s+life)\b",
     re.IGNORECASE)
+
+
+def _handed_to_staff(ctx: Context) -> bool:
+    staff = [m for m in T.mentions(ctx) if m.kind == T.STAFF]
+    return any(0 <= m.start - v.end() <= 40 for v in HANDOVER_VERB.finditer(ctx.text) for m in staff)
 
 
 @detector("replies.negative-remark")
@@ -47,7 +56,7 @@ def negative_remark(ctx: Context, params):
         return
     text = ctx.text
     argue = ARGUE.search(text)
-    handover = HANDOVER.search(text)
+    handover = HANDOVER.search(text) or _handed_to_staff(ctx)
     if handover and not argue:
         return
     substantive = len(re.findall(r"\w+", text)) >= 6

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Choose how the pack uses the conduct model, on training rows the model never saw.
+
+    .venv/bin/python training/tune_judge.py [--model DIR]
+
+Reads the hold-out ids written by ``train_conduct.py build`` (training/build-conduct/holdout-ids.json),
+checks those rows with the word-list detectors alone, gets the model's probability per rule (the best
+chunk, as ``judge.conduct`` does), and prints macro F1 over the ten conduct rules and the false-alarm
+rate on hard negatives for a grid of report floors: a rule is reported when its word lists fire or when
+P >= max(card threshold, floor). The floor goes into the pack's ``judge.conduct`` params. Nothing here
+reads data/council/test.jsonl: it is scored once, afterwards, with ``councilguard eval``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+from councilguard.classify import conduct as conduct_module
+from councilguard.detectors import judge
+from councilguard.detectors.base import Context
+from councilguard.engine import Checker, coerce_message
+from councilguard.evaluation import evaluate
+from councilguard.policy import Pack
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "training" / "build-conduct"
+RULES = ["abuse-councillor", "derogatory-council", "inflammatory-staff", "disrespect-public", "untrue-statement",
+         "harassment-discrimination", "undermines-confidence", "confidential-information", "responding-to-negative",
+         "counter-to-council"]
+LABEL_KEYS = {"expect", "allow", "expect_advice", "verdict_min", "func", "source", "why", "characteristic"}
+
+
+def without_judge(pack: Pack) -> Pack:
+    rules = [r.model_copy(update={"detect": [d for d in r.detect if d.detector != "judge.conduct"]}) for r in pack.rules]
+    return dataclasses.replace(pack, policy=pack.policy.model_copy(update={"rules": rules}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(WORK / "out"), help="folder holding conduct.onnx and its card")
+    ap.add_argument("--rows", default=str(WORK / "holdout-ids.json"))
+    args = ap.parse_args()
+
+    model = conduct_module.ConductModel(args.model)
+    conduct_module.default_conduct_model = lambda: model  # judge._model() looks it up on each call
+    ids = set(json.loads(Path(args.rows).read_text()))
+    rows = [json.loads(line) for p in sorted((ROOT / "data" / "council").glob("train*.jsonl"))
+            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r["id"] in ids]
+    pack = Pack.resolve("croxley-green")
+    words = Checker(without_judge(pack))
+    base, probs = [], []
+    for r in rows:
+        msg = coerce_message({k: v for k, v in r.items() if k not in LABEL_KEYS})
+        base.append(words.check(msg).to_dict())
+        result = judge.judged(Context(msg, pack))
+        probs.append({rule: max((p[rule] for p in result.probs), default=0.0) if result else 0.0 for rule in RULES})
+    card = model.card["thresholds"]
+    print(f"{len(rows)} hold-out rows; card thresholds: " + ", ".join(f"{k} {card[k]:.2f}" for k in RULES))
+    print(f"{'floor':>6} {'macroP':>7} {'macroR':>7} {'macroF1':>8} {'FA':>6}")
+    for floor in [None, 0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]:
+        reports = []
+        for r, b, p in zip(rows, base, probs):
+            findings = list(b["findings"])
+            if floor is not None:
+                for rule in RULES:
+                    if rule == "responding-to-negative" and not r.get("in_reply_to"):
+                        continue
+                    if p[rule] >= max(card[rule], floor):
+                        findings.append({"rule": rule, "severity": "warn"})
+            reports.append({"id": r["id"], "findings": findings, "verdict": "warn" if findings else "ok"})
+        ev = evaluate(rows, reports)
+        mp, mr, mf = ev.macro(RULES)
+        label = "words" if floor is None else f"{floor:.1f}"
+        print(f"{label:>6} {mp:7.3f} {mr:7.3f} {mf:8.3f} {ev.false_alarm_rate:6.3f}")
+
+
+if __name__ == "__main__":
+    main()
