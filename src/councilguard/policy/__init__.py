@@ -2,6 +2,6 @@
 
 from councilguard.policy.council import Council, Member
 from councilguard.policy.pack import Pack
-from councilguard.policy.schema import Rule
+from councilguard.policy.schema import RelaySettings, Rule
 
-__all__ = ["Council", "Member", "Pack", "Rule"]
+__all__ = ["Council", "Member", "Pack", "RelaySettings", "Rule"]

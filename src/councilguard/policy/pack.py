@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from councilguard.errors import PackError, UnknownRuleError
 from councilguard.policy.council import Council
-from councilguard.policy.schema import CouncilFile, PolicyFile, Rule
+from councilguard.policy.schema import CouncilFile, PolicyFile, RelaySettings, Rule
 from councilguard.policy.yaml_source import Loc, format_loc, line_for, read_yaml
 
 POLICY_FILE = "policy.yaml"
@@ -82,6 +82,11 @@ class Pack:
             if r.id == rule_id:
                 return r
         raise UnknownRuleError(rule_id, [r.id for r in self.policy.rules])
+
+    @property
+    def relay(self) -> RelaySettings:
+        """What the checking SMTP relay does with council mail (policy.yaml ``relay:``, defaults otherwise)."""
+        return self.policy.relay
 
     @cached_property
     def council(self) -> Council:

@@ -71,9 +71,33 @@ class PackInfo(_Schema):
     language: Literal["en"] = "en"
 
 
+class RelaySettings(_Schema):
+    """What the checking SMTP relay does with council mail, by the worst finding's severity.
+
+    ``hold`` accepts the message (250) and keeps it for the Clerk; ``reject`` refuses it with a
+    permanent error naming the rule and the fix; ``relay`` sends it on. A sender may override a
+    warning (never a block) with a recorded justification. When the checker itself fails the pack
+    chooses: fail-open relays the message, fail-closed holds it; it is archived either way.
+    """
+
+    on_block: Literal["reject", "hold"] = "reject"
+    on_warn: Literal["hold", "relay", "reject"] = "hold"
+    on_advice: Literal["relay", "hold"] = "relay"
+    on_checker_failure: Literal["fail-open", "fail-closed"] = "fail-closed"
+    override: Literal["warn", "none"] = Field(
+        default="warn", description="which findings a sender may override with a justification")
+    override_header: str = "X-Councilguard-Override"
+    notice: str = Field(
+        default="Council e-mail passes through councilguard, which checks it against the council's social media and "
+                "e-mail policy and keeps it as an official record (Freedom of Information Act 2000, UK GDPR, public "
+                "records law). Messages that may breach the policy are held for the Clerk or returned with the reason.",
+        description="the plain-words notice councillors and staff are shown and acknowledge")
+
+
 class PolicyFile(_Schema):
     pack: PackInfo
     rules: list[Rule] = Field(min_length=1)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
 
 
 # --- council.yaml ---------------------------------------------------------------------------------
