@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from councilguard.cli import archive as _archive
 from councilguard.cli import check as _check
 from councilguard.cli import eval as _eval
 from councilguard.cli import rules as _rules
@@ -19,6 +20,7 @@ app.command("check")(_check.check)
 app.command("rules")(_rules.rules)
 app.command("explain")(_rules.explain)
 app.command("eval")(_eval.eval_)
+app.add_typer(_archive.app, name="archive")
 
 
 def main() -> None:

@@ -1,0 +1,178 @@
+"""Search finds what people ask for, in the same query language on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from councilguard.records.archive_errors import SearchQueryError
+from councilguard.records.search import SearchCriteria, fts5_expression, parse_query
+
+from councilguard.records.archive import Archive
+
+from .conftest import _pg_schema, attachment, item_factory
+
+CORPUS = {
+    # key: (subject, body, sender, to, cc, days after 2024-03-04, attachment text, finding rule)
+    "carpark": ("Car park resurfacing", "The car park by the green needs resurfacing before the fete.",
+                "Jane Clerk <clerk@croxley.gov.uk>", ["cllr.smith@croxley.gov.uk"], [], 0, None, None),
+    "parking": ("Parking complaint", "Residents complain that cars are parked on the verge by the school.",
+                "resident@example.org", ["clerk@croxley.gov.uk"], ["cllr.brown@croxley.gov.uk"], 10, None,
+                "disrespect-public"),
+    "planning": ("Planning application 24/0012", "Comments on the planned extension at 4 Baldwins Lane.",
+                 "planning@district.gov.uk", ["clerk@croxley.gov.uk"], [], 20, None, None),
+    "hedges": ("Hedge cutting", "The hedges along Baldwins Lane are overgrown.",
+               "cllr.smith@croxley.gov.uk", ["clerk@croxley.gov.uk"], [], 30, None, None),
+    "quote": ("Grass cutting", "Please find our quotation attached.", "Green Mowers <sales@mowers.example>",
+              ["clerk@croxley.gov.uk"], [], 40, "Quotation: cutting the recreation ground, twelve visits", None),
+    "cafe": ("Café opening", "The new café in the pavilion opens in May.", "cllr.brown@croxley.gov.uk",
+             ["clerk@croxley.gov.uk"], [], 50, None, "personal-data"),
+}
+
+
+def _fill(archive, make_item):
+    ids = {}
+    for key, (subject, body, sender, to, cc, days, text, rule) in CORPUS.items():
+        findings = [{"rule": rule, "severity": "warn", "clause": "P1"}] if rule else []
+        ids[key] = archive.add(make_item(subject, body, sender=sender, to=tuple(to), cc=cc, days=days,
+                                         attachments=[attachment(text)] if text else [], findings=findings)).id
+    return ids
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def corpus(request, tmp_path_factory):
+    """The corpus above, archived once per database for the read-only tests of this module."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'archive.db'}"
+    else:
+        url = _pg_schema(request.getfixturevalue("pg_database"), "search_corpus")
+    archive = Archive.open(url)
+    try:
+        yield archive, _fill(archive, item_factory())
+    finally:
+        archive.close()
+
+
+def _keys(ids, page):
+    by_id = {v: k for k, v in ids.items()}
+    return {by_id[h.record_id] for h in page.hits}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("resurfacing", {"carpark"}),
+    ('"car park"', {"carpark"}),                      # a phrase: words next to each other
+    ("car park", {"carpark", "parking"}),              # both words, anywhere
+    ("Baldwins", {"planning", "hedges"}),
+    ("Baldwins -hedges", {"planning"}),                # leave a word out
+    ("hedge", {"hedges"}),                             # stemming: hedge finds hedges
+    ("planning", {"planning"}),
+    ("fete OR overgrown", {"carpark", "hedges"}),
+    ("recreation ground", {"quote"}),                  # attachment text
+    ("mowers", {"quote"}),                             # sender's name
+    ("CAFÉ", {"cafe"}),                                # case and accents
+    ("verge school", {"parking"}),
+    ("nothing-like-this-here", set()),
+])
+def test_words_phrases_or_and_exclusion(corpus, query, expected):
+    archive, ids = corpus
+    assert _keys(ids, archive.search(query)) == expected
+
+
+@pytest.mark.parametrize(("criteria", "expected"), [
+    (SearchCriteria(sender="cllr.smith@croxley.gov.uk"), {"hedges"}),
+    (SearchCriteria(sender="Jane <CLERK@croxley.gov.uk>"), {"carpark"}),
+    (SearchCriteria(recipient="cllr.brown@croxley.gov.uk"), {"parking"}),                 # cc counts
+    (SearchCriteria(person="cllr.brown@croxley.gov.uk"), {"parking", "cafe"}),          # sent or received
+    (SearchCriteria(since=date(2024, 3, 24), until=date(2024, 4, 3)), {"planning", "hedges"}),  # inclusive
+    (SearchCriteria(until=date(2024, 3, 3)), set()),
+    (SearchCriteria(rule="personal-data"), {"cafe"}),
+    (SearchCriteria(query="car", rule="disrespect-public"), {"parking"}),
+    (SearchCriteria(query="Baldwins", person="cllr.smith@croxley.gov.uk"), {"hedges"}),
+    (SearchCriteria(query="cutting", since=date(2024, 4, 10)), {"quote"}),
+])
+def test_filters_by_person_date_and_rule(corpus, criteria, expected):
+    archive, ids = corpus
+    assert _keys(ids, archive.search(criteria, limit=50)) == expected
+
+
+def test_a_subject_match_ranks_above_a_body_match(archive, make_item):
+    body_only = archive.add(make_item("Meeting notes", "We also discussed the allotments briefly.")).id
+    in_subject = archive.add(make_item("Allotments", "Notes from the site visit.")).id
+    hits = archive.search("allotments").hits
+    assert [h.record_id for h in hits] == [in_subject, body_only]
+    assert hits[0].score > hits[1].score
+
+
+def test_snippets_mark_the_matching_words(corpus):
+    archive, ids = corpus
+    hit = archive.search("overgrown").hits[0]
+    assert hit.record_id == ids["hedges"] and "[overgrown]" in hit.snippet
+    assert hit.subject == "Hedge cutting" and hit.sender == "cllr.smith@croxley.gov.uk"
+
+
+def test_pages_do_not_overlap_and_say_when_there_is_more(archive, make_item):
+    made = {archive.add(make_item(f"Notice {i}", f"Bus shelter notice number {i}", days=i)).id for i in range(7)}
+    first = archive.search("shelter", limit=3)
+    second = archive.search("shelter", limit=3, offset=3)
+    last = archive.search("shelter", limit=3, offset=6)
+    pages = [first, second, last]
+    seen = [h.record_id for p in pages for h in p.hits]
+    assert sorted(seen) == sorted(made) and len(set(seen)) == 7
+    assert [p.has_more for p in pages] == [True, True, False]
+
+
+def test_no_words_lists_by_filters_newest_first(corpus):
+    archive, ids = corpus
+    hits = archive.search(SearchCriteria(recipient="clerk@croxley.gov.uk")).hits
+    assert [h.record_id for h in hits] == [ids[k] for k in ("cafe", "quote", "hedges", "planning", "parking")]
+
+
+def test_deleted_content_is_no_longer_searchable(archive, make_item):
+    ids = _fill(archive, make_item)
+    archive.delete_content(ids["hedges"], reason="expired", rule="correspondence", actor="clerk")
+    assert _keys(ids, archive.search("Baldwins")) == {"planning"}
+
+
+@pytest.mark.parametrize(("query", "problem"), [
+    ('"car park', "the quote at character 1 is never closed"),
+    ('hedge "car', "the quote at character 7 is never closed"),
+    ("OR hedge", "OR needs words on both sides"),
+    ("hedge OR", "OR needs words on both sides"),
+    ("hedge OR OR fence", "OR needs words on both sides"),
+    ("-hedge", "give at least one word to look for"),
+    ("hedge - fence", "the '-' at character 7 must be followed by the word"),
+    ('fence ""', "the quotes at character 7 hold no words"),
+    ("& ;", "there are no words to search for"),
+])
+def test_bad_queries_are_clear_errors_not_sql(corpus, query, problem):
+    archive, _ = corpus
+    with pytest.raises(SearchQueryError) as info:
+        archive.search(query)
+    assert problem in str(info.value) and str(info.value).startswith(f"search {query!r}: ")
+
+
+def test_bad_paging_is_a_clear_error(corpus):
+    archive, _ = corpus
+    with pytest.raises(SearchQueryError, match="limit must be at least 1"):
+        archive.search("hedge", limit=0)
+
+
+@pytest.mark.parametrize(("query", "expression"), [
+    ("hedge", '("hedge")'),
+    ('"car park" verge', '("car park" AND "verge")'),
+    ("a OR b c", '("a") OR ("b" AND "c")'),
+    ("hedge -fence -wall", '("hedge" NOT "fence" NOT "wall")'),
+    ("clerk@croxley.gov.uk", '("clerk@croxley.gov.uk")'),
+    ('say "NEAR" AND', '("say" AND "NEAR" AND "AND")'),   # FTS5 keywords are only words here
+    ("hedge & ;", '("hedge")'),
+])
+def test_user_text_never_becomes_fts5_syntax(query, expression):
+    assert fts5_expression(parse_query(query)) == expression
+
+
+def test_criteria_round_trip_as_stored_with_holds():
+    criteria = SearchCriteria(query="hedge", person="a@b.org", since=date(2024, 1, 1), rule="personal-data")
+    assert SearchCriteria.from_dict(criteria.to_dict()) == criteria
+    assert criteria.describe() == "query=hedge, person=a@b.org, since=2024-01-01, rule=personal-data"
+    assert SearchCriteria().is_empty and not criteria.is_empty
