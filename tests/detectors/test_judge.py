@@ -83,10 +83,10 @@ def test_the_model_separates_what_word_lists_miss(text, civil, rule):
 def test_a_lower_threshold_in_the_pack_reports_more(tmp_path):
     text = {"text": "Cllr Kerr has discovered spreadsheets everyone. Next week: the wheel.", "author": COUNCILLOR,
             "channel": "facebook"}
-    assert "abuse-councillor" not in judged_pack(tmp_path / "a").check(text).rules
-    report = judged_pack(tmp_path / "b", ", threshold: 0.4").check(text)
+    assert "abuse-councillor" not in judged_pack(tmp_path / "a", ", threshold: 1.0").check(text).rules
+    report = judged_pack(tmp_path / "b", ", threshold: 0.0").check(text)
     finding = next(f for f in report.findings if f.rule == "abuse-councillor")
-    assert "trained model" in finding.explanation
+    assert "conduct model" in finding.explanation and "Fiona Kerr (councillor)" in finding.explanation
 
 
 def test_a_reply_is_judged_with_the_post_it_answers(tmp_path):

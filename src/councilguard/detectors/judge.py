@@ -110,7 +110,7 @@ def conduct(ctx: Context, params: JudgeParams):
     span = _evidence(ctx, result.chunks[best])
     score = 0.5 + 0.5 * (p - threshold) / max(1e-6, 1.0 - threshold)
     yield Hit(spans=((span.start, span.end),), score=round(min(1.0, score), 3),
-              why=f"The trained model judges this passage a likely breach (probability {p:.2f}).",
+              why=_why(ctx, params.label, span, p),
               fixes=(ctx.drop_sentence(span.start),) if span.end - span.start < 300 else (),
               data={"detector": "judge.conduct", "label": params.label, "probability": round(p, 3)})
 
@@ -125,6 +125,26 @@ def _evidence(ctx: Context, chunk: Span) -> Span:
         if any(s.start <= m.start < s.end for m in ms):
             return Span(s.start, s.end)
     return chunk
+
+
+# Rules that differ only by whom they are about: name the person or body in the explanation
+RULE_TARGET = {"abuse-councillor": T.COUNCILLOR, "inflammatory-staff": T.STAFF, "derogatory-council": T.COUNCIL,
+               "disrespect-public": T.PUBLIC, "untrue-statement": None}
+HOW = {"abuse-councillor": "reads as abuse or anger aimed at", "inflammatory-staff": "reads as an attack on",
+       "derogatory-council": "is derogatory about", "disrespect-public": "is disrespectful to",
+       "untrue-statement": "states an allegation of wrongdoing about"}
+
+
+def _why(ctx: Context, label: str, span: Span, p: float) -> str:
+    """Who the passage is about, when the roster knows, and how sure the model is."""
+    sure = "very likely" if p >= 0.9 else "likely"
+    if label in RULE_TARGET:
+        kinds = {RULE_TARGET[label]} if RULE_TARGET[label] else {T.COUNCILLOR, T.STAFF, T.PUBLIC}
+        who = [m for m in T.mentions(ctx) if m.kind in kinds and span.start <= m.start < span.end]
+        if who:
+            return (f"This passage {HOW[label]} {who[0].name} ({who[0].kind}): the conduct model judges it a {sure} "
+                    f"breach (probability {p:.2f}).")
+    return f"The conduct model, trained on council examples, judges this passage a {sure} breach (probability {p:.2f})."
 
 
 def _close_note(ctx: Context, label: str) -> None:
