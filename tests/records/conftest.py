@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
+import councilguard.records.request_schema  # noqa: F401  (its tables join Base.metadata)
+
 import pytest
 
 from councilguard.records import db

@@ -7,6 +7,7 @@ import typer
 from councilguard.cli import archive as _archive
 from councilguard.cli import check as _check
 from councilguard.cli import eval as _eval
+from councilguard.cli import requests as _requests
 from councilguard.cli import rules as _rules
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app.command("rules")(_rules.rules)
 app.command("explain")(_rules.explain)
 app.command("eval")(_eval.eval_)
 app.add_typer(_archive.app, name="archive")
+app.add_typer(_requests.app, name="request")
 
 
 def main() -> None:

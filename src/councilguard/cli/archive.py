@@ -33,6 +33,10 @@ hold_app = typer.Typer(no_args_is_help=True, help="Legal holds: records that mus
 app.add_typer(retention_app, name="retention")
 app.add_typer(hold_app, name="hold")
 
+from councilguard.cli.archive_import import import_  # noqa: E402  (registered after the sub-apps)
+
+app.command("import")(import_)
+
 DateOpt = Optional[datetime]
 _DATE = ["%Y-%m-%d"]
 ScheduleOption = Annotated[Optional[Path], typer.Option("--schedule", help="A retention schedule YAML "
