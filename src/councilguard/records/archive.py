@@ -97,6 +97,30 @@ class Archive:
             chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
             return self._record(s, row.id)
 
+    def add_many(self, items: list[tuple[ArchiveItem, dict | None]], *, actor: str = "system") -> dict[str, int]:
+        """Keep many items in one transaction (bulk import): {raw sha256: new record id}.
+
+        Items whose raw bytes are already kept are skipped without an event (a re-import is not a new
+        delivery). Each pair's second element, when given, is appended to the chain as an
+        ``import-problems`` entry for that record (e.g. {"source": ..., "position": ..., "problems": [...]}).
+        """
+        written: dict[str, int] = {}
+        prepared = [(item.validated(), extra) for item, extra in items]
+        if not prepared:
+            return written
+        with db.write_session(self._sessions) as s:
+            chain.lock(s)
+            for item, extra in prepared:
+                sha = hashlib.sha256(item.raw).hexdigest()
+                if sha in written or s.scalar(select(RecordRow.id).where(RecordRow.content_sha256 == sha)):
+                    continue
+                row = self._insert(s, item, sha)
+                chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
+                if extra:
+                    chain.append(s, "import-problems", record=row, detail={"actor": actor, **extra})
+                written[sha] = row.id
+        return written
+
     def _insert(self, s: Session, item: ArchiveItem, sha: str) -> RecordRow:
         texts = [a.text for a in item.attachments]
         row = RecordRow(

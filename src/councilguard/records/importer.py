@@ -24,15 +24,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, TextIO
 
-from sqlalchemy import select
 
 from councilguard.engine import Checker
 from councilguard.errors import CouncilguardError
-from councilguard.records import chain, db
 from councilguard.records.archive import Archive, ArchivedAttachment, ArchiveItem
 from councilguard.records.archive_errors import ArchiveItemError
 from councilguard.records.mail import ParsedMail, as_text, parse_mail, to_message
-from councilguard.records.schema import RecordRow
 
 UNKNOWN_SENDER = "(sender unknown) <unknown@invalid>"
 KEPT_PROBLEMS = 1000  # problems kept in memory for the summary; all go to the archive and the problem log
@@ -389,8 +386,7 @@ class _Run:
         return prepare(msg, sha, checker)
 
     def _archived(self, sha: str) -> bool:
-        with self.archive.session() as s:
-            return s.scalar(select(RecordRow.id).where(RecordRow.content_sha256 == sha)) is not None
+        return self.archive.find(sha) is not None
 
     def write(self, batch: list[Prepared]) -> None:
         """Archive a batch in one transaction, then count it and move the cursor past it."""
@@ -436,21 +432,11 @@ def _write_batch(archive: Archive, items: list[tuple[Prepared, ArchiveItem, list
     """Archive many items in one transaction: what ``Archive.add`` does for one, less the per-message
     commit and read-back, which cost more than the rest of the write. Returns {sha: (record id, problems)};
     items already archived are left out, as a re-import is not a duplicate delivery worth an event."""
-    written: dict[str, tuple[int, list[str]]] = {}
-    if not items:
-        return written
-    with db.write_session(archive._sessions) as s:
-        chain.lock(s)
-        for p, item, problems in items:
-            if p.sha in written or s.scalar(select(RecordRow.id).where(RecordRow.content_sha256 == p.sha)):
-                continue
-            row = archive._insert(s, item, p.sha)
-            chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
-            if problems:
-                chain.append(s, "import-problems", record=row, detail={
-                    "actor": actor, "source": source, "position": p.msg.position, "problems": problems})
-            written[p.sha] = (row.id, problems)
-    return written
+    extras = [(item, {"source": source, "position": p.msg.position, "problems": problems} if problems else None)
+              for p, item, problems in items]
+    problems_of = {p.sha: problems for p, _, problems in items}
+    ids = archive.add_many(extras, actor=actor)
+    return {sha: (record_id, problems_of[sha]) for sha, record_id in ids.items()}
 
 
 def _person(name: str | None, addr: str) -> str:
