@@ -1,4 +1,4 @@
-"""The command line: `councilguard check | rules | explain`. One module per command group."""
+"""The command line: check, rules, explain, eval, archive, request, relay. One module per command group."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 from councilguard.cli import archive as _archive
 from councilguard.cli import check as _check
 from councilguard.cli import eval as _eval
+from councilguard.cli import relay as _relay
 from councilguard.cli import requests as _requests
 from councilguard.cli import rules as _rules
 
@@ -23,6 +24,7 @@ app.command("explain")(_rules.explain)
 app.command("eval")(_eval.eval_)
 app.add_typer(_archive.app, name="archive")
 app.add_typer(_requests.app, name="request")
+app.add_typer(_relay.app, name="relay")
 
 
 def main() -> None:

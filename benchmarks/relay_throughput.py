@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Throughput of the checking SMTP relay over loopback, with checking and archiving, to a real upstream.
+
+N council e-mails (default 300) of ~3,000 characters, one in five with a 200 KB PDF (three pages of text
+and a photograph, written here byte by byte), are sent by several SMTP clients at once through the relay
+(parse, check with the Croxley Green pack, archive, spool, 250) to an aiosmtpd upstream that counts them.
+Prints messages per second (accepted, and delivered upstream) and where the time per message goes:
+the check itself, measured inside the relay and again on its own, and everything beyond it (parsing,
+archiving, spooling, SMTP). Targets (issue): >= 30 msg/s, <= 10 ms per message beyond the check.
+
+    .venv/bin/python benchmarks/relay_throughput.py [-n 300] [--clients 4] [--threads 2] [--processes 2]
+                                                    [--policy PACK]
+                                                    [--db postgresql+psycopg://user@host/database]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import smtplib
+import socket
+import statistics
+from collections import Counter
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from email.message import EmailMessage
+from email.policy import SMTP
+from io import BytesIO
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import email_3000  # noqa: E402
+from timing import percentile  # noqa: E402
+
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from councilguard.engine import Checker  # noqa: E402
+from councilguard.gateway.config import RelayConfig  # noqa: E402
+from councilguard.gateway.delivery import Upstream  # noqa: E402
+from councilguard.gateway.checking import message_for  # noqa: E402
+from councilguard.gateway.relay import Relay  # noqa: E402
+from councilguard.gateway.spool import QUEUE, Envelope  # noqa: E402
+from councilguard.records.mail import parse_mail  # noqa: E402
+
+SENDER = "cllr.lowe@croxleygreen-pc.gov.uk"
+RCPTS = ["planning@croxleygreen-pc.gov.uk", "j.smith@example.org"]
+
+
+# --- a real PDF, by hand ------------------------------------------------------------------------------------
+
+
+def make_pdf(rng: random.Random, pages_text: list[str], image_side: int = 256) -> bytes:
+    """A valid PDF: one page of text per entry and, on the first page, a photograph-like RGB image
+    (random pixels, so it does not compress: ``image_side``**2 * 3 bytes, 196 KB at 256)."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    pixels = zlib.compress(rng.randbytes(image_side * image_side * 3), 1)
+    image = add(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+                b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+                % (image_side, image_side, len(pixels), pixels))
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    pages_id = len(objects) + 2 * len(pages_text) + 1
+    kids = []
+    for n, text in enumerate(pages_text):
+        lines = [text[i:i + 90] for i in range(0, len(text), 90)]
+        ops = [b"BT /F1 10 Tf 50 780 Td 12 TL"]
+        for line in lines:
+            safe = line.encode("latin-1", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            ops.append(b"(" + safe + b") '")
+        ops.append(b"ET")
+        if n == 0:
+            ops.append(b"q 200 0 0 200 200 100 cm /Im1 Do Q")
+        stream = b"\n".join(ops)
+        content = add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                        b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> >>"
+                        % (pages_id, content, font, image)))
+    assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))) \
+        == pages_id
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    out = BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref))
+    return out.getvalue()
+
+
+def make_messages(n: int, seed: int = 7) -> list[bytes]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        body = email_3000(rng)["text"]
+        msg = EmailMessage()
+        msg["From"] = f"James Lowe <{SENDER}>"
+        msg["To"] = ", ".join(RCPTS)
+        msg["Subject"] = f"Planning committee notes {i}"
+        msg["Message-ID"] = f"<bench-{i}-{rng.getrandbits(32):08x}@croxleygreen-pc.gov.uk>"
+        msg.set_content(body)
+        if i % 5 == 4:
+            pdf = make_pdf(rng, [email_3000(rng)["text"][:1500] for _ in range(3)])
+            msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"report-{i}.pdf")
+        out.append(msg.as_bytes(policy=SMTP))
+    return out
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+
+class Counting:
+    """The upstream's handler: counts what it is given."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def drained(relay: Relay, timeout: float = 300.0) -> None:
+    """Wait until the relay's queue is empty: everything accepted (and every notice) went upstream."""
+    deadline = time.monotonic() + timeout
+    while relay.spool.ids(QUEUE):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the queue did not empty within {timeout:.0f} s")
+        time.sleep(0.01)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def send_all(address: tuple[str, int], messages: list[bytes], clients: int) -> tuple[list[float], list[int]]:
+    """Send every message, ``clients`` connections at once; per-message latency (s) and reply codes."""
+    latencies: list[float] = [0.0] * len(messages)
+    codes: list[int] = [0] * len(messages)
+
+    def client(k: int) -> None:
+        with smtplib.SMTP(*address, timeout=60) as conn:
+            conn.ehlo()
+            for i in range(k, len(messages), clients):
+                start = time.perf_counter()
+                conn.mail(SENDER)
+                for r in RCPTS:
+                    conn.rcpt(r)
+                code, _ = conn.data(messages[i])
+                latencies[i] = time.perf_counter() - start
+                codes[i] = code
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, codes
+
+
+def check_alone(checker: Checker, messages: list[bytes]) -> tuple[float, float]:
+    """Mean ms per message of parse_mail and of the check, measured outside the relay, one at a time."""
+    parse_s = check_s = 0.0
+    env = Envelope(SENDER, tuple(RCPTS))
+    for raw in messages:
+        start = time.perf_counter()
+        parsed = parse_mail(raw)
+        mid = time.perf_counter()
+        checker.check(message_for(parsed, env, checker.pack.council))
+        end = time.perf_counter()
+        parse_s += mid - start
+        check_s += end - mid
+    return parse_s / len(messages) * 1000, check_s / len(messages) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", type=int, default=300, help="messages to send (default 300)")
+    ap.add_argument("--clients", type=int, default=4, help="SMTP connections sending at once (default 4)")
+    ap.add_argument("--threads", type=int, default=2, help="messages the relay takes in at once (default 2)")
+    ap.add_argument("--processes", type=int, default=2,
+                    help="checker processes (default 2, one per core; 0: check in the relay's own process)")
+    ap.add_argument("--db", default=None, help="archive database URL (default: a new SQLite file)")
+    ap.add_argument("--policy", default=None, help="policy pack name or folder (default croxley-green)")
+    args = ap.parse_args()
+
+    messages = make_messages(args.n)
+    with_pdf = sum(1 for i in range(args.n) if i % 5 == 4)
+    sizes = [len(m) for m in messages]
+    print(f"{args.n} messages ({with_pdf} with a PDF), {statistics.mean(sizes) / 1024:.0f} KB mean, "
+          f"{sum(sizes) / 2**20:.1f} MB in all; {args.clients} SMTP clients, {args.threads} relay threads, "
+          f"{args.processes} checker processes")
+
+    checker = Checker.from_pack(args.policy)
+    checker.warm_up()
+    counting = Counting()
+    upstream = Controller(counting, hostname="127.0.0.1", port=free_port())
+    upstream.start()
+    work = Path(tempfile.mkdtemp(prefix="cg-relay-bench-"))
+    db = args.db or str(work / "archive.db")
+    config = RelayConfig(upstream=Upstream("127.0.0.1", upstream.port), spool=work / "spool", db=db,
+                         listen_port=0, threads=args.threads, check_processes=args.processes, policy=args.policy)
+    relay = Relay(config, checker=None if args.processes else checker).start()
+    try:
+        send_all(relay.address, make_messages(5, seed=99), 1)  # warm the path (first archive writes, pools)
+        drained(relay)
+        # 1. one message at a time: where the time of one message goes, with nothing else running
+        alone = messages[:min(len(messages), 100)]
+        before = snapshot(relay)
+        latencies, _ = send_all(relay.address, alone, 1)
+        drained(relay)
+        per = phases(relay, before)
+        # 2. all of them, several clients at once: throughput
+        counting.count = 0
+        start = time.perf_counter()
+        _, codes = send_all(relay.address, messages, args.clients)
+        answered_s = time.perf_counter() - start
+        drained(relay)
+        delivered_s = time.perf_counter() - start
+    finally:
+        relay.stop()
+        upstream.stop()
+
+    refused = Counter(c for c in codes if c != 250)
+    parse_alone, check_only = check_alone(checker, alone)
+    latency_ms = [x * 1000 for x in latencies]
+    beyond = statistics.mean(latency_ms) - per["check"]
+    rate = args.n / answered_s
+    print(f"database: {'SQLite' if not args.db else args.db.split('@')[-1]}")
+    print(f"\n1. one message at a time ({len(alone)} messages):")
+    print(f"   SMTP round trip per message: mean {statistics.mean(latency_ms):.1f} ms, p50 "
+          f"{percentile(latency_ms, 0.5):.1f}, p95 {percentile(latency_ms, 0.95):.1f}")
+    print("   inside the relay, mean ms: " + ", ".join(f"{k} {v:.1f}" for k, v in per.items()))
+    print(f"   the check alone, outside the relay: {check_only:.1f} ms (parse_mail {parse_alone:.1f} ms)")
+    print(f"   beyond the check: {beyond:.1f} ms per message = parse {per['parse']:.1f} + archive {per['archive']:.1f} "
+          f"+ spool {per['spool']:.1f} + SMTP, checker process hand-off and the rest "
+          f"{beyond - per['parse'] - per['archive'] - per['spool']:.1f}")
+    print(f"\n2. {args.n} messages, {args.clients} clients at once:")
+    print(f"   answered {args.n} in {answered_s:.2f} s = {rate:.1f} msg/s ({args.n - sum(refused.values())} accepted "
+          f"with 250" + "".join(f", {n} refused {c}" for c, n in refused.items()) + ")")
+    print(f"   {counting.count} delivered upstream (notices included) by {delivered_s:.2f} s = "
+          f"{counting.count / delivered_s:.1f} msg/s")
+    print(f"\ntargets: >= 30 msg/s: {'met' if rate >= 30 else 'NOT met'} ({rate:.1f}); <= 10 ms beyond the "
+          f"check: {'met' if beyond <= 10 else 'NOT met'} ({beyond:.1f} ms)")
+
+
+def snapshot(relay: Relay) -> tuple[dict[str, float], int]:
+    return dict(relay.intake.stats.seconds), relay.intake.stats.messages
+
+
+def phases(relay: Relay, before: tuple[dict[str, float], int]) -> dict[str, float]:
+    """Mean ms per message in each intake phase since ``before``."""
+    stats = relay.intake.stats
+    n = max(stats.messages - before[1], 1)
+    return {k: (stats.seconds[k] - before[0].get(k, 0.0)) / n * 1000 for k in stats.seconds}
+
+
+if __name__ == "__main__":
+    main()

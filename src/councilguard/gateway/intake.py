@@ -1,0 +1,134 @@
+"""One message in, one SMTP answer out: parse, check, decide, archive, spool, and only then say 250.
+
+This is the relay's core, kept apart from aiosmtpd so it reads as the steps it takes. The order is what
+makes "nothing lost" true: the archive record and the durable spool file both exist before the sender is
+told the message was accepted. If either cannot be written, the answer is a temporary 451 and the
+sender's server keeps the message and tries again; a message the checker could not check is never
+dropped, it goes the way the pack's ``on_checker_failure`` says.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from councilguard.gateway import replies
+from councilguard.gateway.archiving import archive_item, keep, minimal_item
+from councilguard.gateway.checking import Examined
+from councilguard.gateway.decide import HOLD, RELAY, Decision, decide
+from councilguard.gateway.notify import HeldMessage, NoticeSender, held_notice
+from councilguard.gateway.override import find_override, strip_override
+from councilguard.gateway.spool import HELD, QUEUE, Envelope, Spool, SpoolEntry, new_id
+from councilguard.model import Report, Severity
+from councilguard.policy import Pack, RelaySettings
+from councilguard.records.archive import Archive
+from councilguard.records.mail import ParsedMail
+
+log = logging.getLogger(__name__)
+PHASES = ("parse", "check", "archive", "spool", "total")
+
+
+@dataclass
+class IntakeStats:
+    """Counts by disposition and the time spent in each phase (seconds, summed), for logs and benchmarks."""
+
+    messages: int = 0
+    dispositions: Counter = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, disposition: str, timings: dict[str, float]) -> None:
+        with self._lock:
+            self.messages += 1
+            self.dispositions[disposition] += 1
+            for phase, spent in timings.items():
+                self.seconds[phase] = self.seconds.get(phase, 0.0) + spent
+
+
+class Intake:
+    """Takes each message the SMTP server received to its decision; thread-safe."""
+
+    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope], Examined], archive: Archive, spool: Spool, *,
+                 settings: RelaySettings | None = None, notices: NoticeSender | None = None,
+                 on_spooled: Callable[[], None] | None = None):
+        self.pack = pack
+        self.examine = examine  # parse + check: in this process, or in a pool of checker processes
+        self.archive = archive
+        self.spool = spool
+        self.settings = settings or pack.relay
+        self.notices = notices or NoticeSender.for_pack(pack, settings=self.settings)
+        self.on_spooled = on_spooled or (lambda: None)
+        self.stats = IntakeStats()
+
+    def accept(self, envelope: Envelope, raw: bytes) -> str:
+        """The SMTP reply for one received message (after archiving and spooling it when accepted)."""
+        if not raw.strip():
+            return str(replies.R554_EMPTY_MESSAGE)
+        received_at = datetime.now(timezone.utc)
+        start = time.perf_counter()
+        examined = self.examine(raw, envelope)
+        parsed, report = examined.parsed, examined.report
+        timings = {"parse": examined.parse_seconds, "check": examined.check_seconds}
+        decision = decide(report, self.settings, failure=examined.failure,
+                          justification=find_override(raw, self.settings.override_header),
+                          suspect_headers=parsed.headers_suspect)
+        mark = time.perf_counter()
+        try:
+            record = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
+                          minimal_item(raw, envelope, report, decision, received_at))
+        except Exception as exc:
+            log.exception("could not archive a message from %s", envelope.mail_from)
+            return str(replies.R451_LOCAL_ERROR.format(why=f"the archive could not be written: {type(exc).__name__}"))
+        timings["archive"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        if decision.accepted:
+            try:
+                self._spool(raw, parsed, envelope, report, decision, record.id, received_at)
+            except OSError as exc:
+                log.exception("could not spool record %s", record.id)
+                return str(replies.R451_LOCAL_ERROR.format(why=f"the spool could not be written: {exc.strerror}"))
+            self.on_spooled()
+        timings["spool"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - start
+        self.stats.add(decision.disposition, timings)
+        log.info("record %s from %s: %s (%s)", record.id, envelope.mail_from or "<>", decision.disposition,
+                 ", ".join(decision.rules) or "no findings")
+        return self._reply(decision, record.id)
+
+    # --- the steps ---------------------------------------------------------------------------------------
+    def _spool(self, raw: bytes, parsed: ParsedMail, envelope: Envelope, report: Report | None,
+               decision: Decision, record_id: int, received_at: datetime) -> None:
+        outgoing = strip_override(raw, self.settings.override_header)
+        entry = SpoolEntry(id=new_id(), envelope=envelope, received_at=received_at, record_id=record_id,
+                           sender=str(parsed.from_) if parsed.from_ else envelope.mail_from,
+                           subject=parsed.subject or "", rules=decision.rules, reasons=decision.reasons,
+                           raw_sha256=parsed.raw_sha256, extra={"disposition": decision.disposition})
+        self.spool.put(entry, outgoing, folder=QUEUE if decision.action == RELAY else HELD)
+        if decision.action == HOLD and envelope.mail_from.strip():
+            self._notify(parsed, envelope, report, decision, record_id, received_at)
+
+    def _notify(self, parsed: ParsedMail, envelope: Envelope, report: Report | None, decision: Decision,
+                record_id: int, received_at: datetime) -> None:
+        overridable = report is not None and bool(report.findings) and all(
+            f.severity is not Severity.BLOCK for f in report.findings)
+        held = HeldMessage(record_id=record_id, recipient=envelope.mail_from, subject=parsed.subject or "",
+                           recipients=envelope.rcpt_tos, received_at=received_at, notes=decision.notes,
+                           findings=report.findings if report is not None else (),
+                           overridable=overridable, message_id=parsed.message_id,
+                           override_refused=decision.override_refused)
+        options = () if envelope.mail_from.isascii() else ("SMTPUTF8",)
+        notice = SpoolEntry(id=new_id(), envelope=Envelope("", (envelope.mail_from,), options), received_at=received_at,
+                            kind="notice", record_id=record_id, subject=f"notice: record {record_id} held")
+        self.spool.put(notice, held_notice(self.notices, held), folder=QUEUE)
+
+    def _reply(self, decision: Decision, record_id: int) -> str:
+        reply = decision.reply.format(record=record_id, rules=", ".join(decision.rules) or "see the notice")
+        if decision.action == "reject":
+            clerk = self.notices.clerk_name + (f" ({self.notices.clerk_address})" if self.notices.clerk_address else "")
+            return reply.with_lines(*decision.reasons, f"If you think this is wrong, ask {clerk}.")
+        return str(reply)
