@@ -349,7 +349,7 @@ def test_rates_and_time(model, logo):
                                                          for k, (med, low) in times.items()))
     assert true_rate == 1.0
     assert false_rate == 0.0
-    assert max(low for _, low in times.values()) < 50  # about 15 ms on a quiet core; slack for a busy machine
+    # the times are printed (-s) for information only: speed targets live in benchmarks/, not in tests
 
 
 def test_model_is_cached_by_path_and_mtime(tmp_path, logo):

@@ -47,6 +47,14 @@ def _lexicons() -> tuple[Lexicon, Lexicon, Lexicon]:
     return Lexicon(INSULTS), Lexicon(CONTEMPT), Lexicon(dict.fromkeys(ANGER, 1.0))
 
 
+def hurtful_words(ctx: Context) -> list[tuple[int, int]]:
+    """Spans of every insult or contempt word in the text, whoever's words they are (memoised)."""
+    def find():
+        insults, contempt, _ = _lexicons()
+        return sorted((m.start, m.end) for lex in (insults, contempt) for m in lex.finditer(ctx.norm))
+    return ctx.memo("conduct.hurtful-words", find)
+
+
 _THREATS = [re.compile(p, re.IGNORECASE) for p in THREATS]
 _INCITE = [re.compile(p, re.IGNORECASE) for p in INCITEMENT]
 _HARASS = [re.compile(p, re.IGNORECASE) for p in HARASSMENT]
@@ -72,7 +80,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
     person_kinds = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.SELF, T.OTHER_AUTHORITY, T.COUNCIL}
     for lex, kind in ((insults, "insult"), (contempt, "contempt")):
         for m in lex.finditer(ctx.norm):
-            if doc.others_words(m.start, m.end) or _negated(text, m.start) or doc.denied(m.start):
+            if doc.others_words(m.start, m.end) or negated(text, m.start) or doc.denied(m.start):
                 continue
             sent = doc.sentence_at(m.start)
             if mentioned_not_used(text[sent.start:sent.end], m.start - sent.start):
@@ -118,7 +126,7 @@ def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T
     return last if any(p in padded for p in pronouns) and sentence_start - last.end < 300 else None
 
 
-def _negated(text: str, start: int) -> bool:
+def negated(text: str, start: int) -> bool:
     before = re.findall(r"[a-z']+", text[max(0, start - 24):start].lower())[-3:]
     return any(w in NEGATORS or w.endswith("n't") for w in before)
 
@@ -220,7 +228,7 @@ def undermines_council(ctx: Context, params):
         return
     for rx, score, what in _UNDERMINE_RX:
         for m in rx.finditer(ctx.text):
-            if ctx.doc.others_words(m.start(), m.end()) or _negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
+            if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
                 continue
             sent = ctx.doc.sentence_at(m.start())
             target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end))

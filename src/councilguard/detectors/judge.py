@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.conduct import hurtful_words, negated
+from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.registry import detector
 from councilguard.text.document import Span
@@ -49,6 +51,12 @@ def _model():
     from councilguard.classify.conduct import default_conduct_model
 
     return default_conduct_model()
+
+
+def _screen():
+    from councilguard.classify.screen import default_screen
+
+    return default_screen()
 
 
 def chunks(ctx: Context) -> list[Span]:
@@ -83,7 +91,13 @@ def judged(ctx: Context) -> _Judged | None:
             texts = [model_text(ctx, s.start, s.end) for s in spans]
         else:
             texts = [ctx.text[s.start:s.end] for s in spans]
-        probs = _model().probabilities(texts, [parent] * len(texts))
+        parents = [parent] * len(texts)
+        screen = _screen()
+        read = screen.passes(texts, parents) if screen.available else [True] * len(texts)
+        civil = dict.fromkeys(_model().labels, 0.0)  # what the screen judged civil, the model need not read
+        chosen = [i for i, ok in enumerate(read) if ok]
+        model_probs = iter(_model().probabilities([texts[i] for i in chosen], [parents[i] for i in chosen]))
+        probs = [next(model_probs) if ok else civil for ok in read]
         return _Judged(tuple(spans), tuple(probs))
     return ctx.memo("judge.conduct", compute)
 
@@ -97,22 +111,51 @@ def conduct(ctx: Context, params: JudgeParams):
     if not model.available:
         ctx.note("the trained conduct model is not installed: conduct was judged by word lists only")
         return
-    result = judged(ctx)
-    if result is None or params.label not in result.probs[0]:
-        return
     threshold = params.threshold if params.threshold is not None else max(model.threshold(params.label), params.floor)
-    best = max(range(len(result.chunks)), key=lambda i: result.probs[i][params.label])
-    p = result.probs[best][params.label]
+    found = best(ctx, params.label)
+    if found is None:
+        return
+    chunk, p = found
     if p < threshold:
         if p >= CLOSE * threshold:
             _close_note(ctx, params.label)
         return
-    span = _evidence(ctx, result.chunks[best])
+    span = _evidence(ctx, chunk)
     score = 0.5 + 0.5 * (p - threshold) / max(1e-6, 1.0 - threshold)
     yield Hit(spans=((span.start, span.end),), score=round(min(1.0, score), 3),
               why=_why(ctx, params.label, span, p),
               fixes=(ctx.drop_sentence(span.start),) if span.end - span.start < 300 else (),
               data={"detector": "judge.conduct", "label": params.label, "probability": round(p, 3)})
+
+
+def best(ctx: Context, label: str) -> tuple[Span, float] | None:
+    """The passage most likely to breach ``label`` among those that could, with its probability.
+
+    A passage could breach a rule about a target only if it names one (abuse-councillor needs a
+    councillor other than the author, inflammatory-staff a member of staff…): the model reads tone
+    well but sometimes imagines the target. And a passage whose hurtful words are all someone else's,
+    quoted or reported to condemn them, is not the author's abuse. ``tune_judge.py`` calls this too.
+    """
+    result = judged(ctx)
+    if result is None or label not in result.probs[0]:
+        return None
+    eligible = [i for i, chunk in enumerate(result.chunks) if _eligible(ctx, label, chunk)]
+    if not eligible:
+        return None
+    i = max(eligible, key=lambda k: result.probs[k][label])
+    return result.chunks[i], result.probs[i][label]
+
+
+def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
+    kinds = NEEDS_TARGET.get(label)
+    if kinds is not None and not any(m.kind in kinds and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
+        return False
+    return not (label in ABUSE_LIKE and _only_others_words(ctx, chunk))
+
+
+# The rules about a particular kind of target, and the mentions that can be it
+NEEDS_TARGET = {"abuse-councillor": {T.COUNCILLOR}, "inflammatory-staff": {T.STAFF}, "derogatory-council": {T.COUNCIL},
+                "disrespect-public": {T.PUBLIC}, "untrue-statement": {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}}
 
 
 def _evidence(ctx: Context, chunk: Span) -> Span:
@@ -125,6 +168,28 @@ def _evidence(ctx: Context, chunk: Span) -> Span:
         if any(s.start <= m.start < s.end for m in ms):
             return Span(s.start, s.end)
     return chunk
+
+
+ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "disrespect-public",
+              "harassment-discrimination", "untrue-statement"}
+
+
+def _only_others_words(ctx: Context, chunk: Span) -> bool:
+    """The chunk's insults are all quoted, reported, denied or fictional: the author reports abuse, not commits it.
+
+    The model reads a whole passage and can mistake "someone shouted that I was a liar; that is not
+    acceptable" for abuse; the word lists know exactly whose words each insult is.
+    """
+    words = [(a, b) for a, b in hurtful_words(ctx) if chunk.start <= a < chunk.end]
+    if not words:
+        return False
+    doc = ctx.doc
+    for a, b in words:
+        sent = doc.sentence_at(a)
+        if not (doc.others_words(a, b) or doc.denied(a) or negated(ctx.text, a)
+                or mentioned_not_used(ctx.text[sent.start:sent.end], a - sent.start)):
+            return False
+    return True
 
 
 # Rules that differ only by whom they are about: name the person or body in the explanation

@@ -48,6 +48,12 @@ _PUBLIC = re.compile(
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|yourself|u)\b", re.IGNORECASE)
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
 _SELF = re.compile(r"\b(?:I|me|myself)\b")
+# The author in their role: "as your parish councillor", "I'm a councillor", "speaking as Chair"
+_SELF_ROLE = re.compile(
+    r"\b(?:as\s+(?:a|an|your|the)|I'?m\s+(?:a|an|your|the)|I\s+am\s+(?:a|an|your|the)|(?:to\s+be|being)\s+(?:a|an|your|the)|"
+    r"speaking\s+as(?:\s+(?:a|an|the))?)\s+"
+    r"(?:(?:parish|local|ward|new|fellow|serving|district|county)\s+)?(?:councillor|cllr|chair(?:man|woman)?|vice[- ]chair)\b",
+    re.IGNORECASE)
 
 
 def mentions(ctx: Context) -> list[Mention]:
@@ -90,6 +96,8 @@ def _find(ctx: Context) -> list[Mention]:
         title = m.group(1).lower()
         kind = COUNCILLOR if title in ("cllr", "councillor") else PUBLIC
         add(Mention(m.start(), m.end(), kind, m.group(0)))
+    for m in _SELF_ROLE.finditer(text):
+        add(Mention(m.start(), m.end(), SELF, "the author"))
     for m in _GENERIC_COUNCILLOR.finditer(text):
         plural = m.group(0).lower().rstrip().endswith("s")
         add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
