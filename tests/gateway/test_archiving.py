@@ -50,11 +50,11 @@ def test_a_message_the_archive_would_refuse_is_kept_as_a_minimal_record(tmp_path
     assert item.cc == [] and item.message_id is None  # cleaned to what the archive takes
     archive = Archive.open(str(tmp_path / "a.db"))
     try:
-        record = keep(archive, item, minimal_item(raw, env, None, HELD, NOW))
+        record = archive.get(keep(archive, item, minimal_item(raw, env, None, HELD, NOW)))
         assert record.disposition == "held" and archive.raw(record.id) == raw and record.subject == "odd"
         again = raw + b"more"
         refused = replace(item, raw=again, to=["   "])  # the archive refuses it: a minimal record is kept
-        record = keep(archive, refused, minimal_item(again, env, None, HELD, NOW))
+        record = archive.get(keep(archive, refused, minimal_item(again, env, None, HELD, NOW)))
         assert archive.raw(record.id) == again and record.sender == "me@x.example" and record.subject == ""
         assert record.bcc == ("a@x.example",) and record.disposition == "held"
     finally:

@@ -17,7 +17,7 @@ from datetime import datetime
 from councilguard.gateway.decide import Decision
 from councilguard.gateway.spool import Envelope
 from councilguard.model import Report
-from councilguard.records.archive import Archive, ArchivedAttachment, ArchiveItem, Record
+from councilguard.records.archive import Archive, ArchivedAttachment, ArchiveItem
 from councilguard.records.archive_errors import ArchiveItemError
 from councilguard.records.mail import ParsedMail
 
@@ -77,10 +77,10 @@ def minimal_item(raw: bytes, envelope: Envelope, report: Report | None, decision
                        override_justification=decision.override_justification)
 
 
-def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem) -> Record:
-    """Archive ``item``; if the archive refuses one of its values, archive ``fallback`` instead."""
+def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem) -> int:
+    """Archive ``item`` and return its record id; if the archive refuses one of its values, archive ``fallback``."""
     try:
-        return archive.add(item, actor="relay")
+        return archive.keep(item, actor="relay")
     except ArchiveItemError as exc:
         log.warning("archive refused part of a relayed message (%s); keeping a minimal record", exc)
-        return archive.add(fallback, actor="relay")
+        return archive.keep(fallback, actor="relay")

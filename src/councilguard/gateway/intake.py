@@ -79,7 +79,7 @@ class Intake:
                           suspect_headers=parsed.headers_suspect)
         mark = time.perf_counter()
         try:
-            record = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
+            record_id = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
                           minimal_item(raw, envelope, report, decision, received_at))
         except Exception as exc:
             log.exception("could not archive a message from %s", envelope.mail_from)
@@ -88,17 +88,17 @@ class Intake:
         mark = time.perf_counter()
         if decision.accepted:
             try:
-                self._spool(raw, parsed, envelope, report, decision, record.id, received_at)
+                self._spool(raw, parsed, envelope, report, decision, record_id, received_at)
             except OSError as exc:
-                log.exception("could not spool record %s", record.id)
+                log.exception("could not spool record %s", record_id)
                 return str(replies.R451_LOCAL_ERROR.format(why=f"the spool could not be written: {exc.strerror}"))
             self.on_spooled()
         timings["spool"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - start
         self.stats.add(decision.disposition, timings)
-        log.info("record %s from %s: %s (%s)", record.id, envelope.mail_from or "<>", decision.disposition,
+        log.info("record %s from %s: %s (%s)", record_id, envelope.mail_from or "<>", decision.disposition,
                  ", ".join(decision.rules) or "no findings")
-        return self._reply(decision, record.id)
+        return self._reply(decision, record_id)
 
     # --- the steps ---------------------------------------------------------------------------------------
     def _spool(self, raw: bytes, parsed: ParsedMail, envelope: Envelope, report: Report | None,

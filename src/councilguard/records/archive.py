@@ -83,6 +83,12 @@ class Archive:
 
     def add(self, item: ArchiveItem, *, actor: str = "system") -> Record:
         """Keep ``item``; if its raw bytes are already kept, add a 'duplicate' event and return that record."""
+        record_id = self.keep(item, actor=actor)
+        with self._sessions() as s:
+            return self._record(s, record_id)
+
+    def keep(self, item: ArchiveItem, *, actor: str = "system") -> int:
+        """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path)."""
         item = item.validated()
         sha = hashlib.sha256(item.raw).hexdigest()
         with db.write_session(self._sessions) as s:
@@ -92,10 +98,10 @@ class Archive:
                 chain.append(s, "duplicate", record=existing, detail={
                     "actor": actor, "source": item.source, "disposition": item.disposition,
                     "received_at": chain.stamp(item.received_at)})
-                return self._record(s, existing.id)
+                return existing.id
             row = self._insert(s, item, sha)
             chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
-            return self._record(s, row.id)
+            return row.id
 
     def add_many(self, items: list[tuple[ArchiveItem, dict | None]], *, actor: str = "system") -> dict[str, int]:
         """Keep many items in one transaction (bulk import): {raw sha256: new record id}.

@@ -58,7 +58,12 @@ class Address:
     name: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.addr}>" if self.name else self.addr
+        if not self.name:
+            return self.addr
+        name = self.name
+        if re.search(r'[()<>@,;:\\".\[\]]', name):  # "Smith, Jane" must be quoted or it reads as two addresses
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{name} <{self.addr}>"
 
 
 @dataclass(frozen=True)
