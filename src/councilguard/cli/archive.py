@@ -16,11 +16,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
-from councilguard.cli.common import PolicyOption, fail, load_pack
+from councilguard.cli.common import DbOption, PolicyOption, fail, load_pack, open_archive
 from councilguard.errors import CouncilguardError
-from councilguard.records import db, retention
+from councilguard.records import retention
 from councilguard.records.archive import Archive
 from councilguard.records.chain import Receipt
 from councilguard.records.retention_schedule import load_schedule, schedule_summary
@@ -46,22 +45,13 @@ ByOption = Annotated[Optional[str], typer.Option("--by", help="Who is doing this
 
 @app.callback()
 def main(ctx: typer.Context,
-         database: Annotated[Optional[str], typer.Option("--db", envvar=db.ENV_VAR, show_envvar=True,
-                                                         help="Archive database: a SQLite file or a "
-                                                              "postgresql+psycopg:// URL.")] = None) -> None:
+         database: DbOption = None) -> None:
     """The e-mail records archive."""
     ctx.obj = {"db": database}
 
 
 def _open(ctx: typer.Context) -> Archive:
-    url = db.resolve_url(ctx.obj.get("db") if ctx.obj else None)
-    path = db.sqlite_path(url)
-    if path is not None and not path.exists():
-        fail(f"no archive at {path}: give --db or set {db.ENV_VAR}")
-    try:
-        return Archive.open(url)
-    except OperationalError as exc:
-        fail(f"cannot open the archive database ({str(exc.orig).strip().splitlines()[0]})")
+    return open_archive(ctx.obj.get("db") if ctx.obj else None)
 
 
 def _who(by: str | None) -> str:

@@ -19,9 +19,8 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.exc import OperationalError
 
-from councilguard.cli.common import PolicyOption, fail
+from councilguard.cli.common import DbOption, PolicyOption, fail, open_archive
 from councilguard.errors import CouncilguardError
-from councilguard.records import db
 
 app = typer.Typer(name="relay", no_args_is_help=True, add_completion=False,
                   help="The checking SMTP relay: run it, and list, release or discard the mail it holds.")
@@ -29,24 +28,12 @@ app = typer.Typer(name="relay", no_args_is_help=True, add_completion=False,
 SPOOL_ENV = "COUNCILGUARD_SPOOL"
 SpoolOption = Annotated[str, typer.Option("--spool", envvar=SPOOL_ENV, show_envvar=True,
                                           help="The relay's spool folder (mail waiting to be sent, and held mail).")]
-DbOption = Annotated[Optional[str], typer.Option(
-    "--db", envvar=db.ENV_VAR, show_envvar=True,
-    help="Archive database: a SQLite file or a postgresql+psycopg:// URL.")]
 CORES = min(os.cpu_count() or 1, 4)
 ByOption = Annotated[str, typer.Option("--by", help="Who is doing this, as the archive should record it.")]
 
 
 def _archive(url: str | None):
-    from councilguard.records.archive import Archive
-
-    resolved = db.resolve_url(url)
-    path = db.sqlite_path(resolved)
-    if path is not None and not path.exists():
-        fail(f"no archive at {path}: give --db or set {db.ENV_VAR}")
-    try:
-        return Archive.open(resolved)
-    except OperationalError as exc:
-        fail(f"cannot open the archive database ({str(exc.orig).strip().splitlines()[0]})")
+    return open_archive(url)
 
 
 def _spool(folder: str):

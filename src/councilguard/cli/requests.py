@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy.exc import OperationalError
 
-from councilguard.cli.common import PolicyOption, fail, load_pack
+from councilguard.cli.common import DbOption, PolicyOption, fail, load_pack, open_archive
 from councilguard.errors import CouncilguardError
 from councilguard.records import db
 from councilguard.records.archive import Archive
@@ -40,9 +40,7 @@ Note = Annotated[Optional[str], typer.Option("--note", help="Your note: why (rec
 
 @app.callback()
 def main(ctx: typer.Context,
-         database: Annotated[Optional[str], typer.Option("--db", envvar=db.ENV_VAR, show_envvar=True,
-                                                         help="Archive database: a SQLite file or a "
-                                                              "postgresql+psycopg:// URL.")] = None) -> None:
+         database: DbOption = None) -> None:
     """Information requests on the records archive."""
     ctx.obj = {"db": database}
 
