@@ -26,6 +26,7 @@ class Mention:
     kind: str  # one of the constants above
     name: str  # the roster name, or the words used
     named: bool = True  # identifies a particular person or body (not "councillors" in general)
+    later: bool = False  # found by a finder added after the conduct model's training inputs (not tagged for it)
 
 
 _TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
@@ -45,6 +46,47 @@ _PUBLIC = re.compile(
     r"landlord|neighbour|woman|man|lady|bloke|guy|person|objector|busybody|moaner|business\s+owner|"
     r"publican|campaigner|member\s+of\s+the\s+public)s?\b|\bresidents?\b|"
     r"\b(?:whoever|anyone\s+who|anybody\s+who|the\s+(?:person|people|man|woman|bloke|guy)\s+who)\b", re.IGNORECASE)
+# Members of the public by what they do: "the Scout leader", "the chippy owner on New Road", "that estate agent"
+_PUBLIC_ROLE = re.compile(
+    r"\b(?:the|that|this|our|a|local)\s+(?:[\w'’-]+\s+){0,3}?(?:coordinator|leader|owner|organi[sz]er|secretary|treasurer|"
+    r"reporter|journalist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
+    r"manager|surgeon|builder|developer|estate\s+agent|agent|driver|warden|tenant|neighbour|cyclist|dog\s+walker|"
+    r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
+# "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
+_VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
+# A person's full name not on the roster: "Brian Hughes", "Sandra Cope"
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]{1,15}(?:[-'’][A-Z]?[a-z]+)?\s+(?:(?:Mc|Mac|O['’])?[A-Z][a-z]{2,20}(?:-[A-Z][a-z]+)?)\b")
+_NOT_NAMES_WORDS = {"the", "this", "that", "our", "my", "your", "their", "his", "her", "parish", "council", "district",
+                    "county", "town", "village", "hall", "green", "road", "street", "lane", "close", "avenue", "park",
+                    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+                    "christmas", "easter", "happy", "good", "great", "well", "thanks", "thank", "sorry", "please", "dear",
+                    "hi", "hello", "cllr", "councillor", "mr", "mrs", "ms", "dr", "miss", "sir", "god", "lord", "fact",
+                    "honestly", "ignore", "imagine", "local", "new", "old", "north", "south", "east", "west", "bank",
+                    "holiday", "day", "week", "fire", "police", "news", "herts", "watford", "croxley", "rickmansworth"}
+
+
+# "Community Centre", "Bowls Club", "Copper Kettle": a place or body, not a person
+_NOT_A_SURNAME = {"centre", "center", "hall", "club", "society", "association", "group", "trust", "church", "chapel",
+                  "school", "academy", "college", "house", "arms", "inn", "bar", "cafe", "café", "kettle", "shop",
+                  "stores", "garage", "motors", "surgery", "library", "pavilion", "ground", "grounds", "field", "fields",
+                  "common", "moor", "drive", "way", "parade", "plan", "committee", "meeting", "scheme", "festival",
+                  "fete", "fair", "market", "show", "day", "night", "trail", "watch", "lights", "appeal", "fund",
+                  "council", "partnership", "forum", "network", "project", "team", "office", "station", "estate",
+                  "witch", "wizard", "santa", "claus"}
+
+
+@lru_cache(maxsize=64)
+def _known_words(council: Council) -> frozenset[str]:
+    """Words that make a capitalised pair something other than a stranger's name: roster, places, bodies."""
+    words = set(_NOT_NAMES_WORDS)
+    names = [n for member in council.members for n in (member.name, *member.aliases)]
+    for text in (*names, *council.short_names, *council.places, council.name, *council.other_authorities):
+        words.update(w.lower() for w in re.findall(r"[A-Za-z'’-]+", text))
+    return frozenset(words)
+
+
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|yourself|u)\b", re.IGNORECASE)
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
 _SELF = re.compile(r"\b(?:I|me|myself)\b")
@@ -103,6 +145,17 @@ def _find(ctx: Context) -> list[Mention]:
         add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
     for m in _PUBLIC.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
+    for m in _PUBLIC_ROLE.finditer(text):
+        add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
+    for m in _HANDLE.finditer(text):
+        add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
+    for m in _VOCATIVE_ANYWHERE.finditer(text):
+        add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
+    known = _known_words(council)
+    for m in _FULL_NAME.finditer(text):
+        words = m.group(0).split()
+        if not any(w.lower() in known for w in words) and words[-1].lower() not in _NOT_A_SURNAME:
+            add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _SELF.finditer(text):
         add(Mention(m.start(), m.end(), SELF, "the author"))
     addressee = addressee_kind(ctx)
