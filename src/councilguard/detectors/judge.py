@@ -27,6 +27,7 @@ from councilguard.text.document import Span
 
 CHUNK_CHARS = 480  # about 100 word pieces: inside the model's 128 with room for the replied-to post
 MAX_CHUNKS = 40  # about 19,000 characters: a very long text is judged on its first chunks only, with a note
+MIN_WORDS = 4  # shorter passages give the model too little to go on (it imagined abuse in "See you there.")
 CLOSE = 0.7  # a probability this share of the threshold or more is "close" and earns a note
 
 
@@ -147,6 +148,8 @@ def best(ctx: Context, label: str) -> tuple[Span, float] | None:
 
 
 def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
+    if len(ctx.text[chunk.start:chunk.end].split()) < MIN_WORDS:
+        return False  # "See you there.": too little for the model to judge; the word lists still read it
     kinds = NEEDS_TARGET.get(label)
     if kinds is not None and not any(m.kind in kinds and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
         return False
