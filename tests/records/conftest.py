@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
 import councilguard.records.request_schema  # noqa: F401  (its tables join Base.metadata)
+import councilguard.web.accounts_schema  # noqa: F401  (its tables join Base.metadata)
 
 import pytest
 

@@ -9,6 +9,7 @@ from councilguard.cli import check as _check
 from councilguard.cli import eval as _eval
 from councilguard.cli import relay as _relay
 from councilguard.cli import requests as _requests
+from councilguard.cli import serve as _serve
 from councilguard.cli import rules as _rules
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.command("eval")(_eval.eval_)
 app.add_typer(_archive.app, name="archive")
 app.add_typer(_requests.app, name="request")
 app.add_typer(_relay.app, name="relay")
+app.command("serve")(_serve.serve)
 
 
 def main() -> None:

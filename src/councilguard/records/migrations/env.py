@@ -11,6 +11,7 @@ from alembic import context
 from councilguard.records.db import make_engine
 from councilguard.records.schema import Base
 import councilguard.records.request_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.web.accounts_schema  # noqa: F401,E402  (its tables join Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,145 @@
+"""Build the web app: one database, one Checker, the routes, and one shape for every error.
+
+``create_app(settings)`` does all the work that may fail (database migration, policy pack) before the
+app serves a single request, so a bad pack or an unreachable database stops ``councilguard serve`` with
+a clear message instead of failing on the first check. The Checker is built once and shared: building
+it binds every rule and loads the models.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from argon2 import PasswordHasher
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from councilguard.engine import Checker
+from councilguard.errors import MessageError
+from councilguard.records import db
+from councilguard.web.auth import SignInLimiter
+from councilguard.web.check_counts import CheckCounts
+from councilguard.web.checking import DraftChecker
+from councilguard.web.errors import NotSignedIn, PrivacyNoticeUnseen, WebError
+from councilguard.web.routes import accounts, api, auth, check
+from councilguard.web.settings import WebSettings
+from councilguard.web.templating import HERE, page
+from councilguard.web.users import UserStore
+
+SESSION_COOKIE = "councilguard_session"
+ROUTERS = (auth.router, accounts.router, check.router, api.router)  # every route of the app, by area
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: WebSettings | None = None, *, checker: Checker | None = None,
+               hasher: PasswordHasher | None = None) -> FastAPI:
+    """The app for ``settings``. Tests pass an already built ``checker`` to share, and a cheaper argon2
+    ``hasher``; by default argon2-cffi's recommended parameters are used."""
+    settings = settings or WebSettings()
+    checker = checker or Checker.from_pack(settings.policy)  # first: a bad pack leaves no database behind
+    engine = db.make_engine(settings.db_url)
+    if settings.migrate:
+        db.upgrade(engine)
+    if settings.warm_up:
+        checker.warm_up()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="councilguard", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Check a draft against the council's social media and e-mail policy before it "
+                              "goes out. Drafts are never stored.")
+    factory = db.sessions(engine)
+    app.state.settings = settings
+    app.state.checker = checker
+    app.state.users = UserStore(factory, hasher)
+    app.state.counts = CheckCounts(factory)
+    app.state.drafts = DraftChecker(checker, app.state.counts)
+    app.state.limiter = SignInLimiter(settings.sign_in_failures, settings.sign_in_window, settings.clock)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")  # pages may show a draft
+        return response
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.signing_key(), session_cookie=SESSION_COOKIE,
+                       max_age=settings.session_max_age, same_site="lax", https_only=settings.https_only)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _error_handlers(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _api_error(status: int, code: str, message: str, where: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "where": where}}, status_code=status)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return page(request, "error.html", status, title="Sorry", code=status, message=message)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        if _is_api(request):
+            return JSONResponse(exc.to_dict(), status_code=exc.status)
+        if isinstance(exc, NotSignedIn):
+            return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", 303)
+        if isinstance(exc, PrivacyNoticeUnseen):
+            return RedirectResponse("/welcome", 303)
+        return _error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(MessageError)
+    async def message_error(request: Request, exc: MessageError) -> Response:
+        where = "body" + (f" line {exc.line}" if exc.line is not None else "") + (
+            f" (message id {exc.id})" if exc.id else "")
+        if _is_api(request):
+            return _api_error(422, "invalid-message", exc.problem, where)
+        return _error_page(request, 422, exc.problem)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        err = exc.errors()[0] if exc.errors() else {}
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "body"
+        message = str(err.get("msg", "the request is not valid"))
+        if err.get("type") == "json_invalid":
+            message = f"the body is not valid JSON ({err.get('ctx', {}).get('error', 'cannot parse it')})"
+            position = [p for p in err.get("loc", ()) if isinstance(p, int)]
+            loc = f"body, character {position[0]}" if position else "body"
+        elif err.get("type") == "missing":
+            message = f"{loc} is required"
+        if _is_api(request):
+            return _api_error(422, "invalid-request", message, loc)
+        return _error_page(request, 422, message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        words = {404: "not-found", 405: "method-not-allowed"}
+        message = str(exc.detail) if exc.detail else "something went wrong"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"there is no page at {request.url.path}"
+        if _is_api(request):
+            return _api_error(exc.status_code, words.get(exc.status_code, f"http-{exc.status_code}"), message,
+                              request.url.path)
+        return _error_page(request, exc.status_code, message)

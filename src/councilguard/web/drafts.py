@@ -1,0 +1,97 @@
+"""From the check form to a message, and from a report to what the page shows.
+
+The author of a draft is the signed-in person: if their e-mail or name is on the pack's roster, the
+roster's name and role are used (so rules about a councillor's own posts apply); otherwise their own
+name and e-mail. Evidence is shown in context with the span in ``<mark>``; everything is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from councilguard.model import Finding, Report
+from councilguard.policy import Pack
+from councilguard.web.users import User
+
+KINDS = ("post", "comment", "reply", "review", "email")
+ACCOUNTS = ("personal", "councillor", "official")
+CONTEXT = 40  # characters of the draft shown either side of a piece of evidence
+_MESSAGE_ROLES = {"councillor", "staff", "proper-officer", "chair"}
+
+
+def author_of(user: User, pack: Pack) -> dict[str, str]:
+    """The message's ``author`` for ``user``, matched to the pack's roster by e-mail, then by name."""
+    council = pack.council
+    member = council.member_by_email(user.email) or council.member_by_name(user.name)
+    if member is not None:
+        return {k: v for k, v in {"name": member.name, "role": member.kind, "email": member.email or user.email}.items() if v}
+    author = {"name": user.name, "email": user.email}
+    if user.role.value in _MESSAGE_ROLES:
+        author["role"] = user.role.value
+    return author
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    """What the check form holds, as typed (so the page can show it back unchanged)."""
+
+    text: str = ""
+    kind: str = "post"
+    channel: str = ""
+    account: str = "personal"
+    in_reply_to: str = ""
+    to: str = ""
+
+    @classmethod
+    def from_form(cls, form: Any) -> "DraftForm":
+        def field(name: str, default: str = "") -> str:
+            return str(form.get(name, default) or default)
+        return cls(text=field("text"), kind=field("kind", "post"), channel=field("channel").strip(),
+                   account=field("account", "personal"), in_reply_to=field("in_reply_to"), to=field("to"))
+
+    def message(self, author: dict[str, str]) -> dict[str, Any]:
+        """The message in the check contract's shape (validated later by the engine)."""
+        msg: dict[str, Any] = {"text": self.text, "kind": self.kind, "account": self.account, "author": author,
+                               "channel": self.channel or ("email" if self.kind == "email" else "unknown")}
+        if self.in_reply_to.strip():
+            msg["in_reply_to"] = {"text": self.in_reply_to}
+        to = [a.strip() for a in self.to.replace(";", ",").split(",") if a.strip()]
+        if to:
+            msg["to"] = to
+        if self.kind == "email" and author.get("email"):
+            msg["from"] = author["email"]
+        return msg
+
+
+def excerpt(text: str, start: int, end: int, context: int = CONTEXT) -> Markup:
+    """``text[start:end]`` in ``<mark>`` with up to ``context`` characters either side, all escaped."""
+    left, right = max(0, start - context), min(len(text), end + context)
+    before = ("…" if left > 0 else "") + text[left:start]
+    after = text[end:right] + ("…" if right < len(text) else "")
+    return Markup("{}<mark>{}</mark>{}").format(escape(before), escape(text[start:end]), escape(after))
+
+
+def evidence_views(finding: Finding, text: str) -> list[Markup]:
+    """One highlighted excerpt per piece of evidence (other fields, e.g. a recipient, shown as they are)."""
+    out = []
+    for ev in finding.evidence:
+        if ev.field == "text" and text[ev.start:ev.end] == ev.text:
+            out.append(excerpt(text, ev.start, ev.end))
+        else:
+            out.append(Markup("{}: <mark>{}</mark>").format(ev.field, ev.text))
+    return out
+
+
+VERDICT_WORDS = {
+    "ok": "Nothing found: this draft looks fine to send.",
+    "advice": "Some advice before you send this.",
+    "warn": "Think again: this draft may breach the policy.",
+    "block": "Do not send this as it is: it would breach the policy.",
+}
+
+
+def verdict_words(report: Report) -> str:
+    return VERDICT_WORDS[report.verdict]

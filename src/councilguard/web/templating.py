@@ -1,0 +1,25 @@
+"""The Jinja2 environment: autoescaping templates with the CSRF token and the user at hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from councilguard.web.auth import csrf_token, optional_user
+from councilguard.web.roles import ACCOUNT_KEEPERS, CHECKERS
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``name`` with what every page needs: user, CSRF token, and which links to offer."""
+    user = context.pop("user", None) or optional_user(request)
+    context.update(user=user, csrf=csrf_token(request),
+                   can_check=bool(user and user.role in CHECKERS),
+                   can_keep_accounts=bool(user and user.role in ACCOUNT_KEEPERS))
+    return templates.TemplateResponse(request, name, context, status_code=status)
