@@ -34,6 +34,13 @@ PUBLISHED = re.compile(
     r"agenda|press\s+release|council'?s\s+(?:statement|response)\s+(?:is|was)\s+(?:published|on))\b", re.IGNORECASE)
 
 
+# "The council has decided to close the library; I think that is wrong": the author distances themself
+DISTANCED = re.compile(
+    r"\bI\s+(?:think|believe|feel)\s+(?:that\s+|this\s+|it\s+)?(?:is|was|'s)?\s*(?:wrong|a\s+mistake)|"
+    r"\bI\s+(?:disagree|voted\s+against|opposed|oppose|am\s+against|'m\s+against|argued\s+against|don'?t\s+agree)\b",
+    re.IGNORECASE)
+
+
 def _council_alternation(ctx: Context) -> str:
     names = [re.escape(n) for n in (ctx.council.name, *ctx.council.short_names)]
     return _COUNCIL_SUBJECT.replace("{names}", "|".join(names))
@@ -65,6 +72,8 @@ def speaks_for_council(ctx: Context, params):
         body = ctx.text[sent.start:sent.end]
         if PUBLISHED.search(body) and not re.search(r"\bon\s+behalf\s+of\b", m.group(0), re.IGNORECASE):
             continue  # an accurate report of a published decision is not a claim to speak for the council
+        if DISTANCED.search(ctx.text[sent.start:min(len(ctx.text), sent.end + 120)]):
+            continue  # reporting a decision one disagrees with is not speaking for the council
         yield Hit(spans=((m.start(), m.end()),), score=0.85,
                   why=f"\u201c{m.group(0)}\u201d presents this as the council's own position.",
                   data={"detector": "representation.speaks-for-council"})
