@@ -118,9 +118,11 @@ def conduct(ctx: Context, params: JudgeParams):
         return
     chunk, p = found
     if p < threshold:
-        if p >= CLOSE * threshold:
-            _close_note(ctx, params.label)
+        if (p >= CLOSE * threshold and not ctx.cache.get("judge.reported")
+                and not any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx))):
+            _close_note(ctx, params.label)  # the Article 10 reminder is for civil criticism, not insults
         return
+    ctx.cache["judge.reported"] = True
     span = _evidence(ctx, chunk)
     score = 0.5 + 0.5 * (p - threshold) / max(1e-6, 1.0 - threshold)
     yield Hit(spans=((span.start, span.end),), score=round(min(1.0, score), 3),
