@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import councilguard.records.request_schema  # noqa: F401  (its tables join Base.metadata)
 import councilguard.web.accounts_schema  # noqa: F401  (its tables join Base.metadata)
+import councilguard.web.desk_schema  # noqa: F401  (its tables join Base.metadata)
 
 import pytest
 

@@ -35,6 +35,16 @@ MATRIX = [
     *[(role, "POST", "/api/check", 200 if role != "administrator" else 403) for role in ROLES],
     *[(role, "GET", "/api/rules", 200) for role in ROLES],
     *[(role, "GET", "/welcome", 200) for role in ROLES],
+    *[(role, "GET", "/desk", 200 if role == "proper-officer" else 403) for role in ROLES],
+    *[(role, "POST", path, 422 if role == "proper-officer" else 403) for role in ROLES
+      for path in ("/desk/policy-review", "/desk/remarks/1/handled", "/desk/consents/1/grant",
+                   "/desk/consents/1/refuse")],
+    *[(role, method, path, (200 if method == "GET" else 422) if role == "councillor" else 403) for role in ROLES
+      for method in ("GET", "POST") for path in ("/remarks", "/consents")],
+    *[(role, "GET", "/remarks/1/screenshot", 404 if role in ("councillor", "proper-officer") else 403)
+      for role in ROLES],
+    *[(role, "GET", "/policy", 200 if role != "administrator" else 403) for role in ROLES],
+    *[(role, "POST", "/policy/acknowledge", 303 if role != "administrator" else 403) for role in ROLES],
 ]
 
 
@@ -60,7 +70,7 @@ def test_a_councillor_cannot_open_the_accounts_page_or_its_api(app, client):
     assert [u.email for u in app.state.users.list() if u.email == "new@example.org"] == []
 
 
-@pytest.mark.parametrize("path", ["/check", "/accounts", "/welcome"])
+@pytest.mark.parametrize("path", ["/check", "/accounts", "/welcome", "/desk", "/remarks", "/consents", "/policy"])
 def test_anonymous_pages_redirect_to_sign_in(client, path):
     response = client.get(path, follow_redirects=False)
     assert response.status_code == 303

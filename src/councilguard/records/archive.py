@@ -303,6 +303,19 @@ class Archive:
         with self._sessions() as s:
             return chain.make_receipt(s, council)
 
+    def with_disposition(self, disposition: str, *, limit: int = 50) -> tuple[int, list[Record]]:
+        """Records whose *latest* disposition is ``disposition`` (e.g. mail still held for the Clerk):
+        how many, and the oldest ``limit`` of them. Dispositions live on the chain, never as updates."""
+        latest = (select(ChainEntry.record_id, func.max(ChainEntry.seq).label("seq"))
+                  .where(ChainEntry.record_id.is_not(None), ChainEntry.disposition.is_not(None))
+                  .group_by(ChainEntry.record_id).subquery())
+        stmt = (select(ChainEntry.record_id)
+                .join(latest, (latest.c.record_id == ChainEntry.record_id) & (latest.c.seq == ChainEntry.seq))
+                .where(ChainEntry.disposition == disposition).order_by(ChainEntry.record_id))
+        with self._sessions() as s:
+            ids = list(s.scalars(stmt))
+            return len(ids), [self._record(s, i) for i in ids[:limit]]
+
     def count(self) -> int:
         with self._sessions() as s:
             return s.scalar(select(func.count()).select_from(RecordRow)) or 0

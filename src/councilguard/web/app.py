@@ -22,17 +22,24 @@ from starlette.middleware.sessions import SessionMiddleware
 from councilguard.engine import Checker
 from councilguard.errors import MessageError
 from councilguard.records import db
+from councilguard.records.archive import Archive
+from councilguard.records.requests import Requests
+from councilguard.web.acknowledgements import Acknowledgements
 from councilguard.web.auth import SignInLimiter
 from councilguard.web.check_counts import CheckCounts
 from councilguard.web.checking import DraftChecker
+from councilguard.web.consents import ConsentRequests
+from councilguard.web.desk_audit import DeskAudit
 from councilguard.web.errors import NotSignedIn, PrivacyNoticeUnseen, WebError
-from councilguard.web.routes import accounts, api, auth, check
+from councilguard.web.policy_review import PolicyReview
+from councilguard.web.remarks import RemarkReports
+from councilguard.web.routes import accounts, api, auth, check, councillor, desk
 from councilguard.web.settings import WebSettings
 from councilguard.web.templating import HERE, page
 from councilguard.web.users import UserStore
 
 SESSION_COOKIE = "councilguard_session"
-ROUTERS = (auth.router, accounts.router, check.router, api.router)  # every route of the app, by area
+ROUTERS = (auth.router, accounts.router, check.router, api.router, councillor.router, desk.router)  # every route of the app, by area
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -67,6 +74,13 @@ def create_app(settings: WebSettings | None = None, *, checker: Checker | None =
     app.state.users = UserStore(factory, hasher)
     app.state.counts = CheckCounts(factory)
     app.state.drafts = DraftChecker(checker, app.state.counts)
+    app.state.archive = Archive(engine)
+    app.state.requests = Requests(app.state.archive)
+    app.state.remarks = RemarkReports(factory)
+    app.state.consents = ConsentRequests(factory)
+    app.state.acknowledgements = Acknowledgements(factory)
+    app.state.policy_review = PolicyReview(factory)
+    app.state.desk_audit = DeskAudit(factory)
     app.state.limiter = SignInLimiter(settings.sign_in_failures, settings.sign_in_window, settings.clock)
 
     @app.middleware("http")

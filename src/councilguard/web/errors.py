@@ -7,7 +7,9 @@
         ├── Forbidden        signed in, but the role may not do this (403)
         ├── CsrfError        a state-changing request without the form's or header's token (403)
         ├── TooManySignIns   too many failed sign-ins for the account or the address (429)
-        └── PrivacyNoticeUnseen  a page asked for before the person has read the privacy notice
+        ├── PrivacyNoticeUnseen  a page asked for before the person has read the privacy notice
+        ├── FormError        a desk or councillor form value cannot be used (422), naming the field
+        └── NotFoundHere     no such row, or not yours to see (404, the same answer for both)
 """
 
 from __future__ import annotations
@@ -59,3 +61,17 @@ class PrivacyNoticeUnseen(WebError):
 
     status = 303
     code = "privacy-notice-unseen"
+
+
+class FormError(WebError):
+    """A desk or councillor form holds a value that cannot be used; ``where`` names the field."""
+
+    status = 422
+    code = "invalid-form"
+
+
+class NotFoundHere(WebError):
+    """The row does not exist, or is not the signed-in person's to see (the same answer for both)."""
+
+    status = 404
+    code = "not-found"

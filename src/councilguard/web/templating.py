@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from councilguard.web.auth import csrf_token, optional_user
-from councilguard.web.roles import ACCOUNT_KEEPERS, CHECKERS
+from councilguard.web.roles import ACCOUNT_KEEPERS, CHECKERS, Role
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -21,5 +21,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     user = context.pop("user", None) or optional_user(request)
     context.update(user=user, csrf=csrf_token(request),
                    can_check=bool(user and user.role in CHECKERS),
-                   can_keep_accounts=bool(user and user.role in ACCOUNT_KEEPERS))
+                   can_keep_accounts=bool(user and user.role in ACCOUNT_KEEPERS),
+                   is_councillor=bool(user and user.role is Role.COUNCILLOR),
+                   can_read_policy=bool(user and user.role in CHECKERS),
+                   can_use_desk=bool(user and user.role is Role.PROPER_OFFICER))
     return templates.TemplateResponse(request, name, context, status_code=status)

@@ -12,6 +12,7 @@ from councilguard.records.db import make_engine
 from councilguard.records.schema import Base
 import councilguard.records.request_schema  # noqa: F401,E402  (its tables join Base.metadata)
 import councilguard.web.accounts_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.web.desk_schema  # noqa: F401,E402  (its tables join Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata
