@@ -249,7 +249,7 @@ def test_migrations_make_exactly_the_models_and_run_twice(empty_db_url):
         return not ((type_ == "table" and name.startswith("record_fts")) or name in {"tsv", "ix_record_text_tsv"})
 
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0004_desk"
+        assert db.current_revision(engine) == db.head_revision() == "0005_records_sender_dated"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
             assert compare_metadata(context, Base.metadata) == []

@@ -176,3 +176,18 @@ def test_criteria_round_trip_as_stored_with_holds():
     assert SearchCriteria.from_dict(criteria.to_dict()) == criteria
     assert criteria.describe() == "query=hedge, person=a@b.org, since=2024-01-01, rule=personal-data"
     assert SearchCriteria().is_empty and not criteria.is_empty
+
+
+def test_a_word_in_most_messages_is_listed_newest_first_not_ranked(archive, make_item):
+    """Past a budget of matches, ranking every one costs too much at a million messages: newest first."""
+    items = [(make_item(subject=f"Allotment note {i}", body=f"The allotment rota, week {i}.", days=i), None)
+             for i in range(1300)]
+    items += [(make_item(subject="Bus shelter", body="The shelter glass is broken.", days=2000), None)]
+    archive.add_many(items)
+    page = archive.search(SearchCriteria(query="allotment"), limit=20)
+    assert page.ranked is False and len(page.hits) == 20 and page.has_more
+    dates = [h.dated_at for h in page.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert all("Allotment" in h.subject for h in page.hits)
+    rare = archive.search(SearchCriteria(query="shelter"), limit=20)
+    assert rare.ranked is True and [h.subject for h in rare.hits] == ["Bus shelter"]

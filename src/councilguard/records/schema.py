@@ -76,6 +76,7 @@ class RecordRow(Base):
     """One message kept as an official record. Never updated after it is written."""
 
     __tablename__ = "records"
+    __table_args__ = (Index("ix_records_sender_dated", "sender_address", "dated_at", "id"),)  # by sender, newest first
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(Integer)
