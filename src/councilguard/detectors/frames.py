@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 FICTION = re.compile(
-    r"\b(?:panto(?:mime)?|novel|film|movie|drama|soap|sitcom|story|episode|tv series|telly|book I'?m reading)\b",
+    r"\b(?:panto(?:mime)?|novel|film|movie|drama|soap|sitcom|episode|tv series|telly|book I'?m reading)\b",
     re.IGNORECASE)
 META_TALK = re.compile(
     r"\b(?:comments?|remarks?|posts?|messages?|name-calling|trolling|abuse|things\s+(?:said|written|posted))\s+"
