@@ -5,7 +5,17 @@ and how the filters split the archive. So the messages here have a ~3,000-charac
 vocabulary of several thousand English words with Zipf frequencies (a few words in every message, most
 in very few), council vocabulary placed at realistic ranks (every e-mail says "council", few say
 "tarmac"), council set phrases, 50 senders of whom the Clerk writes most, 1-4 recipients, subjects from
-council business, dates over six years, and a real RFC 5322 message as the raw bytes.
+council business, dates over six years, and a real RFC 5322 message as the raw bytes. One message in
+five carries a 200 KB PDF (three pages of text and an image), base64-encoded in the raw message as mail
+clients send it; its text is archived with the message and indexed, as the relay and importers do.
+
+The PDFs' images come in two kinds. ``photos=True``: a photograph (random pixels, Flate-compressed, so
+neither the PDF nor the raw message compresses), the worst case for the archive's write path and its disk.
+``photos=False`` (the default, for loading a million): a scanned letterhead, its rows repeating, stored
+uncompressed in the PDF as some scanners write them. The PDF is still 200 KB, its base64 still goes
+through hashing and compression, but the archive stores it in ~2 KB instead of ~205 KB, so a million
+messages take ~15 GB on each database instead of ~55 GB. Search never reads the raw bytes, so what it is
+measured on (the text and the index) is the same either way.
 
 Message ``i`` depends on the seed and ``i`` alone, so a database loaded to N messages can be topped up to
 M by generating messages N..M-1, and the queries can be drawn from the same vocabulary.
@@ -16,24 +26,29 @@ training text contains; that model is a pinned dependency of councilguard, so no
 
 from __future__ import annotations
 
+import base64
 import bisect
 import hashlib
 import itertools
 import json
 import random
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from io import BytesIO
 from pathlib import Path
 
-from councilguard.records.items import ArchiveItem
+from councilguard.records.items import ArchivedAttachment, ArchiveItem
 
 DOMAIN = "croxleygreen-pc.gov.uk"
 START = datetime(2019, 1, 1, tzinfo=timezone.utc)
 DAYS = 6 * 365 + 1  # 2019-01-01 .. 2024-12-31
 VOCABULARY = 6000
 ZIPF_S, ZIPF_Q = 1.07, 2.7  # Zipf-Mandelbrot: weight(rank) = 1 / (rank + q) ** s
+PDF_EVERY = 5  # one message in five carries a PDF
+IMAGE_W, IMAGE_H = 304, 216  # RGB: 196,992 bytes, so the PDF is ~200 KB; a row is 912 bytes = 16 base64 lines
 
 # The most frequent English words, most frequent first (they carry the Zipf head).
 COMMON = """the of and to a in is that for it was on be with as this are by at have from or not but you
@@ -143,8 +158,9 @@ class Person:
 class CouncilMail:
     """Deterministic synthetic council e-mail: ``item(i)`` is always the same message for a seed."""
 
-    def __init__(self, seed: int = 1):
+    def __init__(self, seed: int = 1, *, photos: bool = False):
         self.seed = seed
+        self.photos = photos
         rng = random.Random(f"vocabulary-{seed}")
         tail = [w for w in _english_words() if w not in set(COMMON) | set(COUNCIL)]
         rng.shuffle(tail)
@@ -179,15 +195,31 @@ class CouncilMail:
             subject = "Re: " + subject
         body = self._body(rng, sender, to[0])
         message_id = self.message_id(index)
-        raw = _rfc5322(sender, to, cc, subject, sent, received, message_id, body)
         findings, verdict = [], "ok"
         if rng.random() < 0.04:
             rule, clause = rng.choice(RULES)
             findings, verdict = [{"rule": rule, "severity": "warn", "clause": clause}], "warn"
+        pdf = self.pdf(index, sent) if index % PDF_EVERY == PDF_EVERY - 1 else None
+        raw = _rfc5322(sender, to, cc, subject, sent, received, message_id, body, pdf)
+        attachments = [] if pdf is None else [ArchivedAttachment(pdf.filename, "application/pdf", len(pdf.data),
+                                                                 hashlib.sha256(pdf.data).hexdigest(), pdf.text)]
         return ArchiveItem(raw=raw, sender=sender.header, received_at=received, message_id=message_id,
                            to=[p.header for p in to], cc=[p.header for p in cc], subject=subject, sent_at=sent,
-                           body_text=body, findings=findings, verdict=verdict, disposition="imported",
-                           source="import:benchmark")
+                           body_text=body, attachments=attachments, findings=findings, verdict=verdict,
+                           disposition="imported", source="import:benchmark")
+
+    def pdf(self, index: int, sent: datetime) -> Pdf:
+        """The PDF that message ``index`` carries: three pages of council text and an image."""
+        rng = random.Random(f"pdf-{self.seed}-{index}")
+        kind = rng.choice(("agenda", "minutes", "report", "quotation", "invoice", "survey"))
+        pages = []
+        for n in range(3):
+            text = f"{kind.title()} {sent:%d %B %Y}, page {n + 1}. " if n == 0 else ""
+            while len(text) < 1500:
+                text += self.sentence(rng)
+            pages.append("\n".join(_wrap(" ".join(text.split()), 90)))
+        return Pdf(f"{kind}-{sent:%Y-%m-%d}-{index}.pdf", _pdf_bytes(pages, _image(rng, self.photos)),
+                   "\n\n".join(pages))
 
     def message_id(self, index: int) -> str:
         return f"<{index}.{hashlib.md5(f'{self.seed}-{index}'.encode()).hexdigest()[:12]}@{DOMAIN}>"
@@ -245,6 +277,57 @@ class CouncilMail:
         return " ".join(words[i:i + rng.choice((2, 2, 3))])
 
 
+@dataclass(frozen=True)
+class Pdf:
+    filename: str
+    data: bytes
+    text: str  # what councilguard's text extraction gives back: the pages' lines, a blank line between pages
+
+
+def _image(rng: random.Random, photo: bool) -> bytes:
+    """An image XObject: a photograph (incompressible) or a scanned letterhead whose rows repeat."""
+    if photo:
+        pixels = zlib.compress(rng.randbytes(IMAGE_W * IMAGE_H * 3), 1)
+        filters = b"/Filter /FlateDecode "
+    else:
+        pixels = rng.randbytes(IMAGE_W * 3) * IMAGE_H
+        filters = b""
+    return (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+            b"%s/Length %d >>\nstream\n%s\nendstream" % (IMAGE_W, IMAGE_H, filters, len(pixels), pixels))
+
+
+def _pdf_bytes(pages: list[str], image: bytes) -> bytes:
+    """A valid PDF 1.4: a page per text in Helvetica, a line per line, and ``image`` on the first page."""
+    objects = [image, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    pages_id = len(objects) + 2 * len(pages) + 1
+    kids = []
+    for n, text in enumerate(pages):
+        ops = [b"q 304 0 0 216 150 80 cm /Im1 Do Q"] if n == 0 else []
+        ops.append(b"BT /F1 10 Tf 50 780 Td 12 TL")
+        for line in text.split("\n"):
+            line = line.encode("latin-1", "replace")
+            ops.append(b"(" + line.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '")
+        ops.append(b"ET")
+        stream = b"\n".join(ops)
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources "
+                       b"<< /Font << /F1 2 0 R >> /XObject << /Im1 1 0 R >> >> >>" % (pages_id, len(objects)))
+        kids.append(len(objects))
+    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+    objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    out = BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref))
+    return out.getvalue()
+
+
 def _wrap(text: str, width: int = 76) -> list[str]:
     lines: list[str] = []
     for para in text.split("\n"):
@@ -260,7 +343,7 @@ def _wrap(text: str, width: int = 76) -> list[str]:
 
 
 def _rfc5322(sender: Person, to: list[Person], cc: list[Person], subject: str, sent: datetime,
-             received: datetime, message_id: str, body: str) -> bytes:
+             received: datetime, message_id: str, body: str, pdf: Pdf | None = None) -> bytes:
     headers = [
         f"Return-Path: <{sender.address}>",
         f"Received: from mail.{sender.address.split('@')[1]} by mx.{DOMAIN} with ESMTPS; "
@@ -272,7 +355,17 @@ def _rfc5322(sender: Person, to: list[Person], cc: list[Person], subject: str, s
         f"Date: {format_datetime(sent)}",
         f"Message-ID: {message_id}",
         "MIME-Version: 1.0",
-        'Content-Type: text/plain; charset="utf-8"; format=flowed',
-        "Content-Transfer-Encoding: 8bit",
     ]
-    return ("\r\n".join(headers + [""] + _wrap(body)) + "\r\n").encode("utf-8")
+    text_part = ['Content-Type: text/plain; charset="utf-8"; format=flowed', "Content-Transfer-Encoding: 8bit",
+                 "", *_wrap(body)]
+    if pdf is None:
+        return ("\r\n".join(headers + text_part) + "\r\n").encode("utf-8")
+    boundary = "=_" + message_id.strip("<>").split("@")[0]
+    head = "\r\n".join([*headers, f'Content-Type: multipart/mixed; boundary="{boundary}"', "",
+                         f"--{boundary}", *text_part, f"--{boundary}",
+                         f'Content-Type: application/pdf; name="{pdf.filename}"',
+                         f'Content-Disposition: attachment; filename="{pdf.filename}"',
+                         "Content-Transfer-Encoding: base64", "", ""])
+    encoded = base64.b64encode(pdf.data)  # in lines of 76, as base64.encodebytes makes them but twice as fast
+    lines = b"\r\n".join([encoded[i:i + 76] for i in range(0, len(encoded), 76)])
+    return head.encode("utf-8") + lines + f"\r\n--{boundary}--\r\n".encode("ascii")

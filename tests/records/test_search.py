@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -191,3 +192,73 @@ def test_a_word_in_most_messages_is_listed_newest_first_not_ranked(archive, make
     assert all("Allotment" in h.subject for h in page.hits)
     rare = archive.search(SearchCriteria(query="shelter"), limit=20)
     assert rare.ranked is True and [h.subject for h in rare.hits] == ["Bus shelter"]
+
+
+def _strategy_corpus(archive, make_item) -> dict[str, set[int]]:
+    """60 messages: 'hedge' in 40, the phrase "hedge cutting" in 6, 'cutting hedge' in 6 more, 'culvert'
+    in 3; what each query must find, worked out from how the messages were written."""
+    truth: dict[str, set[int]] = {"hedge": set(), '"hedge cutting"': set(), "culvert": set(),
+                                  '"hedge cutting" -invoice': set(), "hedge -cutting": set()}
+    items = []
+    for i in range(60):
+        words = ["The parish notes for week", str(i)]
+        if i < 40:
+            words.append("hedge")
+        if i % 10 == 0:
+            words.append("hedge cutting invoice" if i == 0 else "hedge cutting along the lane")
+        elif i % 10 == 5:
+            words.append("cutting hedge")
+        if i in (7, 33, 51):
+            words.append("culvert")
+        items.append(make_item(subject=f"Notes {i}", body=" ".join(words) + ".", days=(i * 37) % 60))
+    for i, item in enumerate(items):
+        text = item.body_text
+        if "hedge" in text:
+            truth["hedge"].add(i)
+        if "hedge cutting" in text:
+            truth['"hedge cutting"'].add(i)
+            if "invoice" not in text:
+                truth['"hedge cutting" -invoice'].add(i)
+        if "culvert" in text:
+            truth["culvert"].add(i)
+        if "hedge" in text and "cutting" not in text:
+            truth["hedge -cutting"].add(i)
+    ids = archive.add_many([(item, None) for item in items])
+    by_position = [ids[hashlib.sha256(item.raw).hexdigest()] for item in items]
+    return {query: {by_position[i] for i in found} for query, found in truth.items()}
+
+
+@pytest.mark.parametrize(("rank_limit", "list_min", "ranked"), [
+    (10_000, 10_000, True),  # few matches: all ranked
+    (0, 10_000, False),      # more: listed newest first from the indexes (a phrase through its pair keys)
+    (0, 0, False),           # very many: the newest messages read one by one until the page is full
+])
+def test_postgresql_finds_the_same_messages_whichever_way_it_searches(db_url, make_item, monkeypatch, rank_limit,
+                                                                      list_min, ranked):
+    from councilguard.records import search as search_module
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's strategies; SQLite's FTS5 index reads positions itself")
+    monkeypatch.setattr(search_module, "PG_RANK_LIMIT", rank_limit)
+    monkeypatch.setattr(search_module, "PG_LIST_MIN", list_min)
+    monkeypatch.setattr(search_module, "PG_LIST_RATIO", 0)
+    archive = Archive.open(db_url, migrate=False)
+    try:
+        truth = _strategy_corpus(archive, make_item)
+        for query, expected in truth.items():
+            seen, offset = [], 0
+            while True:
+                page = archive.search(SearchCriteria(query=query), limit=7, offset=offset)
+                assert page.ranked is ranked or not page.hits, query
+                seen.extend(page.hits)
+                if not page.has_more:
+                    break
+                offset += 7
+            assert {h.record_id for h in seen} == expected, query
+            assert len(seen) == len(expected), query  # no message on two pages
+            if not ranked:
+                order = [(h.dated_at, h.record_id) for h in seen]
+                assert order == sorted(order, reverse=True), query
+            assert all("[" in h.snippet for h in seen), query  # the snippet marks what matched
+    finally:
+        archive.close()

@@ -15,7 +15,7 @@ def test_migration_matches_the_models_and_downgrades(tmp_path):
     db.upgrade(url)
     engine = db.make_engine(url)
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0005_records_sender_dated"
+        assert db.current_revision(engine) == db.head_revision() == "0009_search_scale"
         found = inspect(engine)
         for model in (WebUserRow, CheckCountRow):
             table = model.__table__
@@ -28,5 +28,25 @@ def test_migration_matches_the_models_and_downgrades(tmp_path):
             command.downgrade(config, "0002_requests")
         assert not {"web_users", "web_check_counts"} & set(inspect(engine).get_table_names())
         assert db.current_revision(engine) == "0002_requests"
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_database_with_people_in_it_keeps_them(tmp_path):
+    """Migration 0008 adds columns to web_users, which other tables point at: it must not rebuild the table."""
+    from sqlalchemy import text
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    db.upgrade(url, "0004_desk")
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as c:
+            c.execute(text("insert into web_users (email, name, role, password_hash, created_at, created_by) "
+                           "values ('a@example.org', 'A', 'councillor', 'x', '2026-01-01 00:00:00', 'setup')"))
+            c.execute(text("insert into web_acknowledgements (user_id, pack_id, version, acknowledged_at) "
+                           "values (1, 'croxley-green', '1', '2026-01-02 00:00:00')"))
+        db.upgrade(engine)
+        with engine.begin() as c:
+            assert c.execute(text("select active, session_version from web_users")).one() == (1, 0)
+            assert c.execute(text("select count(*) from web_acknowledgements")).scalar() == 1
     finally:
         engine.dispose()

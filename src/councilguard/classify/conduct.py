@@ -52,7 +52,8 @@ class ConductModel:
 
     @property
     def available(self) -> bool:
-        return (self.model_dir / CARD_NAME).exists()
+        # once the card is read the model is there: no file-system look-up on every check
+        return self._card is not None or (self.model_dir / CARD_NAME).exists()
 
     def _load(self) -> None:
         with self._lock:

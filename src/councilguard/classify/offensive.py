@@ -39,12 +39,30 @@ _SPACE = re.compile(r"\s+")
 
 def prepare(text: str) -> str:
     """Text as the model saw it in training: URLs and runs of @-mentions folded, emoji as words."""
-    import emoji
-
     text = _URLS.sub("http", text)
     text = _MENTIONS.sub("@user ", text)
-    text = emoji.demojize(text, delimiters=(" ", " ")).replace("_", " ")
-    return _SPACE.sub(" ", text).strip()
+    if _may_hold_emoji(text):
+        import emoji
+
+        text = emoji.demojize(text, delimiters=(" ", " "))
+    return _SPACE.sub(" ", text.replace("_", " ")).strip()
+
+
+@lru_cache(maxsize=1)
+def _emoji_characters() -> frozenset[str]:
+    """Every non-ASCII character that occurs in some emoji (each emoji has at least one)."""
+    import emoji
+
+    return frozenset(c for e in emoji.EMOJI_DATA for c in e if not c.isascii())
+
+
+def _may_hold_emoji(text: str) -> bool:
+    """False when ``demojize`` would return ``text`` unchanged, decided without its slow tokeniser.
+
+    Every emoji sequence has a non-ASCII character, so ASCII text (most posts) holds none and need
+    not even import the emoji package; other text holds one only if it shares a character with one.
+    """
+    return not text.isascii() and not _emoji_characters().isdisjoint(text)
 
 
 class OffensiveModel:

@@ -14,7 +14,10 @@ import math
 import re
 import threading
 import zlib
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
+from operator import mul
 from pathlib import Path
 from typing import Sequence
 
@@ -34,27 +37,29 @@ def _bucket(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8")) % N_FEATURES
 
 
+# The same words and word pairs come back message after message: remembering their buckets saves
+# most of the hashing (bounded, so a long-running server does not grow).
+_word_bucket = lru_cache(maxsize=1 << 14)(_bucket)
+
+
+@lru_cache(maxsize=1 << 13)
+def _char_buckets(word: str) -> tuple[int, ...]:
+    """The buckets of one word's character 3-5 grams (padded with a space), in counting order."""
+    padded = f" {word} "
+    return tuple(_bucket("c" + padded[i:i + n]) for n in (3, 4, 5) for i in range(max(1, len(padded) - n + 1)))
+
+
 def counts(text: str) -> tuple[dict[int, int], dict[int, int]]:
     """Hashed counts of word 1-2 grams and of character 3-5 grams inside words (padded with a space).
 
     Hashing (CRC-32 into 2^18 buckets) needs no vocabulary, so the shipped weights are one array and
-    the run time needs neither scikit-learn nor scipy.
+    the run time needs neither scikit-learn nor scipy. Buckets are counted in order of first
+    occurrence (the scores sum them in that order, so it is kept exactly).
     """
     lowered = text.lower()
-    words: dict[int, int] = {}
     tokens = _TOKEN.findall(lowered)
-    for gram in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
-        h = _bucket(gram)
-        words[h] = words.get(h, 0) + 1
-    chars: dict[int, int] = {}
-    for word in _SPACES.split(lowered):
-        if not word:
-            continue
-        padded = f" {word} "
-        for n in (3, 4, 5):
-            for i in range(max(1, len(padded) - n + 1)):
-                h = _bucket("c" + padded[i:i + n])
-                chars[h] = chars.get(h, 0) + 1
+    words = Counter(map(_word_bucket, chain(tokens, [f"{a} {b}" for a, b in zip(tokens, tokens[1:])])))
+    chars = Counter(chain.from_iterable(map(_char_buckets, filter(None, _SPACES.split(lowered)))))
     return words, chars
 
 
@@ -88,7 +93,8 @@ class Screen:
 
     @property
     def available(self) -> bool:
-        return (self.model_dir / "screen.json").exists()
+        # once the weights are loaded the screen is there: no file-system look-up on every check
+        return self._weights is not None or (self.model_dir / "screen.json").exists()
 
     @property
     def card(self) -> dict:
@@ -100,18 +106,28 @@ class Screen:
         with self._lock:
             if self._weights is None:
                 data = np.load(self.model_dir / "screen.npz")
-                self._weights = (data["coef"], float(data["intercept"]), float(self.card["threshold"]))
+                # doubles (float32 -> double is exact), one block per feature kind
+                coef = data["coef"].astype(np.float64)
+                self._weights = ((coef[:N_FEATURES], coef[N_FEATURES:]), float(data["intercept"]),
+                                 float(self.card["threshold"]))
         return self._weights
 
     def probabilities(self, texts: Sequence[str], parents: Sequence[str | None]) -> list[float]:
-        coef, intercept, _ = self._weights or self._load()
+        import numpy as np
+
+        blocks, intercept, _ = self._weights or self._load()
         out = []
         for text, parent in zip(texts, parents):
             score = intercept
-            for offset, block in zip((0, N_FEATURES), counts(self.join(text, parent))):
+            for coef, block in zip(blocks, counts(self.join(text, parent))):
                 if block:
-                    norm = math.sqrt(sum(v * v for v in block.values()))
-                    score += sum(float(coef[offset + h]) * v for h, v in block.items()) / norm
+                    values = block.values()
+                    norm = math.sqrt(sum(map(mul, values, values)))
+                    n = len(block)
+                    terms = coef[np.fromiter(block.keys(), np.intp, n)] * np.fromiter(values, np.float64, n)
+                    # a running total, term by term in order of first occurrence: the same sum, to the
+                    # last bit, as adding them up one by one (np.sum would add them pairwise)
+                    score += float(np.add.accumulate(terms)[-1]) / norm
             out.append(1.0 / (1.0 + math.exp(-score)))
         return out
 

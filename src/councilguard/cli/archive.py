@@ -22,7 +22,8 @@ from councilguard.errors import CouncilguardError
 from councilguard.records import retention
 from councilguard.records.archive import Archive
 from councilguard.records.chain import Receipt
-from councilguard.records.retention_schedule import load_schedule, schedule_summary
+from councilguard.records import db, schedule_store
+from councilguard.records.retention_schedule import Schedule, load_schedule, schedule_summary
 from councilguard.records.search import SearchCriteria
 
 app = typer.Typer(name="archive", no_args_is_help=True, add_completion=False,
@@ -39,7 +40,8 @@ app.command("import")(import_)
 DateOpt = Optional[datetime]
 _DATE = ["%Y-%m-%d"]
 ScheduleOption = Annotated[Optional[Path], typer.Option("--schedule", help="A retention schedule YAML "
-                                                         "(default: the packaged one).")]
+                                                         "(default: the one in force in the archive, as changed "
+                                                         "on the web app's Retention page; else the packaged one).")]
 ByOption = Annotated[Optional[str], typer.Option("--by", help="Who is doing this (default: your login name).")]
 
 
@@ -154,22 +156,39 @@ def search(ctx: typer.Context,
 # --- retention --------------------------------------------------------------------------------------------
 
 
+def _in_force(path: Path | None, archive: Archive | None) -> tuple[Schedule, str]:
+    """The schedule ``--schedule`` names, else the one in force in ``archive`` (the packaged one when there
+    is no archive yet); and where it came from."""
+    if path is not None or archive is None:
+        loaded = load_schedule(path)
+        return loaded.schedule, loaded.path.name
+    with archive.session() as s:
+        saved = schedule_store.current(s)
+    return saved.schedule, (f"version {saved.version} in the archive, saved by {saved.saved_by}" if saved.version
+                            else "the packaged defaults")
+
+
 @retention_app.command("show")
-def retention_show(schedule: ScheduleOption = None) -> None:
+def retention_show(ctx: typer.Context, schedule: ScheduleOption = None) -> None:
     """Show the retention schedule: classes, how long each is kept, and the source of each period."""
+    where = db.sqlite_path(db.resolve_url(ctx.obj.get("db") if ctx.obj else None))
+    archive = _open(ctx) if schedule is None and (where is None or where.exists()) else None
     try:
-        loaded = load_schedule(schedule)
+        in_force, origin = _in_force(schedule, archive)
     except CouncilguardError as exc:
         fail(str(exc))
-    table = Table(title=f"Retention schedule ({loaded.path.name})", show_lines=True)
+    finally:
+        if archive is not None:
+            archive.close()
+    table = Table(title=f"Retention schedule ({origin})", show_lines=True)
     for col in ("class", "title", "kept", "source"):
         table.add_column(col)
-    for row in schedule_summary(loaded.schedule):
+    for row in schedule_summary(in_force):
         table.add_row(row["class"], row["title"], row["keep"], row["source"])
     console = Console(width=160)
     console.print(table)
-    console.print(f"Default class: {loaded.schedule.default_class}. Rules, first match wins:")
-    for i, rule in enumerate(loaded.schedule.rules, 1):
+    console.print(f"Default class: {in_force.default_class}. Rules, first match wins:")
+    for i, rule in enumerate(in_force.rules, 1):
         parts = [f"{k} {', '.join(v)}" for k, v in (("sender", rule.sender), ("recipient", rule.recipient),
                                                      ("subject", rule.subject)) if v]
         console.print(f"  {i}. {rule.class_}: " + "; ".join(parts), markup=False)
@@ -183,21 +202,22 @@ def retention_run(ctx: typer.Context,
                   schedule: ScheduleOption = None, by: ByOption = None) -> None:
     """Delete records past their retention period, never anything under legal hold."""
     try:
-        loaded = load_schedule(schedule)
+        named = load_schedule(schedule).schedule if schedule is not None else None  # a bad file fails first
     except CouncilguardError as exc:
         fail(str(exc))
     day = _day(today) or date.today()
     archive = _open(ctx)
     try:
+        in_force = named or _in_force(None, archive)[0]
         if dry_run:
-            plan = retention.plan(archive, day, loaded.schedule)
+            plan = retention.plan(archive, day, in_force)
             for item in plan.items:
                 typer.echo(f"#{item.record_id}  {item.dated}  {item.retention_class}  kept until {item.keep_until}"
                            f"  -> {item.action}  ({item.why})")
             typer.echo(f"Dry run on {day}: {len(plan.to_delete)} would be deleted, {len(plan.held)} kept by "
                        "legal hold. Run with --apply to delete.")
             return
-        run = retention.apply(archive, day, _who(by), loaded.schedule)
+        run = retention.apply(archive, day, _who(by), in_force)
     except CouncilguardError as exc:
         fail(str(exc))
     finally:

@@ -83,11 +83,11 @@ def check(
         report = checker.check(data, explain=explain)
     except MessageError as exc:
         fail(str(exc))
-    from councilguard.cli.render import render_report
-
     if format == "json":
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
+        from councilguard.cli.render import render_report  # rich's console: only for the readable form
+
         render_report(report, data.get("text", ""), checker.pack, explain=explain)
     if strict and report.verdict in ("warn", "block"):
         raise typer.Exit(1)

@@ -41,13 +41,20 @@ class Context:
         self.message = message
         self.pack = pack
         self.council: Council = pack.council
-        self.base_dir = base_dir or Path.cwd()
+        self._base_dir = base_dir
         self.notes: list[str] = []
         self.cache: dict[str, Any] = {}
 
     @property
     def text(self) -> str:
         return self.message.text
+
+    @property
+    def base_dir(self) -> Path:
+        """Where relative attachment paths start: given, else the working directory (looked up on first need)."""
+        if self._base_dir is None:
+            self._base_dir = Path.cwd()
+        return self._base_dir
 
     @cached_property
     def norm(self) -> Normalised:

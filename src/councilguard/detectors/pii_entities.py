@@ -6,8 +6,6 @@ imports spaCy: about a second. They are loaded only when a message has something
 
 from __future__ import annotations
 
-import phonenumbers
-
 KEEP = 0.5  # results scoring below this after context are dropped by the analysis
 
 # Presidio entity names this module produces.
@@ -18,6 +16,8 @@ ENTITIES = (PHONE, EMAIL, ADDRESS, POSTCODE, NINO, NHS, SORT_CODE, ACCOUNT, DOB)
 
 def phone_kind(text: str) -> str | None:
     """``"mobile"`` or ``"landline"`` for a UK personal-range number, else None."""
+    import phonenumbers  # its metadata tables take a while to import; only a found number needs them
+
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:

@@ -23,7 +23,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine, Spacy
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from presidio_analyzer.predefined_recognizers.generic import email_recognizer
 
-from councilguard.detectors.pii_recognisers import ENTITIES, uk_recognisers
+from councilguard.detectors.pii_recognisers import uk_recognisers
 
 
 log = logging.getLogger(__name__)
@@ -82,20 +82,19 @@ class _RecogniserContextOnly(ContextAwareEnhancer):
         return raw_results
 
 
-_WARM_UP = "Mrs Test, 1 High Street WD3 3HR, 07700 900000, a@example.org, AB 12 34 56 C, born 1 May 1950."
-
-
 @lru_cache(maxsize=1)
 def pattern_analyzer() -> AnalyzerEngine:
-    """The regex-only analyzer (UK recognisers on Presidio's no-op NLP engine), built once and warmed
-    (regexes compiled, tldextract's snapshot read) so the first real message pays nothing extra."""
+    """The regex-only analyzer (UK recognisers on Presidio's no-op NLP engine), built once.
+
+    It is not warmed here: a recogniser compiles its patterns on first use, and the e-mail one reads
+    tldextract's snapshot, so a one-off ``councilguard check`` pays only for what its message needs.
+    Servers warm everything with ``Checker.warm_up``, whose message has every kind of personal data.
+    """
     use_offline_tldextract()
     registry = RecognizerRegistry(recognizers=uk_recognisers(), supported_languages=["en"])
-    analyzer = AnalyzerEngine(registry=registry,
-                              nlp_engine=NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}]),
-                              supported_languages=["en"], context_aware_enhancer=_RecogniserContextOnly())
-    analyzer.analyze(text=_WARM_UP, language="en", entities=list(ENTITIES))
-    return analyzer
+    return AnalyzerEngine(registry=registry,
+                          nlp_engine=NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}]),
+                          supported_languages=["en"], context_aware_enhancer=_RecogniserContextOnly())
 
 
 # --- the NER pass -------------------------------------------------------------------------------

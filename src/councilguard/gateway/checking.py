@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Iterable
 
 from councilguard.engine import Checker
 from councilguard.gateway.archiving import blind_copies
@@ -42,8 +43,10 @@ class Examined:
     check_seconds: float
 
 
-def message_for(parsed: ParsedMail, envelope: Envelope, council: Council) -> Message:
-    """The checker's Message: the parsed mail, its author from the roster, the envelope's Bcc recipients."""
+def message_for(parsed: ParsedMail, envelope: Envelope, council: Council, held: Iterable[str] = ()) -> Message:
+    """The checker's Message: the parsed mail, its author from the roster, the envelope's Bcc recipients, and
+    ``held``, the authorisations the envelope's sender holds today, when the mail is from that sender (a
+    From header naming someone else does not borrow the envelope sender's authorities)."""
     message = to_message(parsed)
     sender = message.from_ or envelope.mail_from or None
     member = council.member_by_email(sender) or council.member_by_email(envelope.mail_from)
@@ -55,16 +58,18 @@ def message_for(parsed: ParsedMail, envelope: Envelope, council: Council) -> Mes
     update: dict = {"author": author, "bcc": blind_copies(parsed, envelope)}
     if message.from_ is None and sender:
         update["from_"] = sender
+    if held and sender and sender.strip().lower() == envelope.mail_from.strip().lower():
+        update["authorisations"] = sorted(held)
     return message.model_copy(update=update)
 
 
-def examine(checker: Checker, raw: bytes, envelope: Envelope) -> Examined:
+def examine(checker: Checker, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
     """Parse and check one message; a checker that raises is reported as a failure, never raised."""
     start = time.perf_counter()
     parsed = parse_mail(raw)
     mark = time.perf_counter()
     try:
-        report, failure = checker.check(message_for(parsed, envelope, checker.pack.council)), None
+        report, failure = checker.check(message_for(parsed, envelope, checker.pack.council, held)), None
     except Exception as exc:  # a checker failure must neither lose the message nor pass it silently
         log.exception("the checker failed on a message from %s", envelope.mail_from)
         report, failure = None, f"{type(exc).__name__}: {exc}"[:200]
@@ -77,8 +82,8 @@ class InProcess:
     def __init__(self, checker: Checker):
         self.checker = checker
 
-    def __call__(self, raw: bytes, envelope: Envelope) -> Examined:
-        return examine(self.checker, raw, envelope)
+    def __call__(self, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
+        return examine(self.checker, raw, envelope, held)
 
     def close(self) -> None:
         pass
@@ -103,9 +108,9 @@ def _child_start(policy: str | None, parent: int) -> None:
     _child.warm_up()
 
 
-def _child_examine(raw: bytes, envelope: Envelope) -> Examined:
+def _child_examine(raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
     assert _child is not None, "the checker process was not started"
-    return examine(_child, raw, envelope)
+    return examine(_child, raw, envelope, held)
 
 
 def _child_ready() -> int:
@@ -132,10 +137,10 @@ class ProcessPool:
         for future in futures:
             future.result(timeout)
 
-    def __call__(self, raw: bytes, envelope: Envelope) -> Examined:
+    def __call__(self, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
         pool = self._pool
         try:
-            return pool.submit(_child_examine, raw, envelope).result()
+            return pool.submit(_child_examine, raw, envelope, held).result()
         except BrokenProcessPool as exc:
             log.error("a checker process died (%s); starting new ones", exc)
             with self._lock:

@@ -4,7 +4,9 @@ This is the relay's core, kept apart from aiosmtpd so it reads as the steps it t
 makes "nothing lost" true: the archive record and the durable spool file both exist before the sender is
 told the message was accepted. If either cannot be written, the answer is a temporary 451 and the
 sender's server keeps the message and tries again; a message the checker could not check is never
-dropped, it goes the way the pack's ``on_checker_failure`` says.
+dropped, it goes the way the pack's ``on_checker_failure`` says. What the envelope sender is authorised to
+do today (a personal e-mail consent, an authority to spend: the register in ``workflow.authorisations``)
+goes to the checker with the message, so mail those cover is not held.
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ class IntakeStats:
 class Intake:
     """Takes each message the SMTP server received to its decision; thread-safe."""
 
-    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope], Examined], archive: Archive, spool: Spool, *,
-                 settings: RelaySettings | None = None, notices: NoticeSender | None = None,
-                 on_spooled: Callable[[], None] | None = None):
+    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope, frozenset[str]], Examined], archive: Archive,
+                 spool: Spool, *, settings: RelaySettings | None = None, notices: NoticeSender | None = None,
+                 on_spooled: Callable[[], None] | None = None,
+                 authorities: Callable[[str], frozenset[str]] | None = None):
         self.pack = pack
         self.examine = examine  # parse + check: in this process, or in a pool of checker processes
         self.archive = archive
@@ -63,6 +66,7 @@ class Intake:
         self.settings = settings or pack.relay
         self.notices = notices or NoticeSender.for_pack(pack, settings=self.settings)
         self.on_spooled = on_spooled or (lambda: None)
+        self.authorities = authorities  # what a sender address holds today (the register of authorisations)
         self.stats = IntakeStats()
 
     def accept(self, envelope: Envelope, raw: bytes) -> str:
@@ -71,7 +75,7 @@ class Intake:
             return str(replies.R554_EMPTY_MESSAGE)
         received_at = datetime.now(timezone.utc)
         start = time.perf_counter()
-        examined = self.examine(raw, envelope)
+        examined = self.examine(raw, envelope, self._held_by(envelope.mail_from))
         parsed, report = examined.parsed, examined.report
         timings = {"parse": examined.parse_seconds, "check": examined.check_seconds}
         decision = decide(report, self.settings, failure=examined.failure,
@@ -101,6 +105,16 @@ class Intake:
         return self._reply(decision, record_id)
 
     # --- the steps ---------------------------------------------------------------------------------------
+    def _held_by(self, sender: str) -> frozenset[str]:
+        """The sender's authorisations; none if they cannot be read (a stricter check, never a lost message)."""
+        if self.authorities is None or not sender.strip():
+            return frozenset()
+        try:
+            return self.authorities(sender)
+        except Exception:
+            log.exception("could not read the authorisations of %s; checking without them", sender)
+            return frozenset()
+
     def _spool(self, raw: bytes, parsed: ParsedMail, envelope: Envelope, report: Report | None,
                decision: Decision, record_id: int, received_at: datetime) -> None:
         outgoing = strip_override(raw, self.settings.override_header)

@@ -32,6 +32,7 @@ from councilguard.gateway.notify import NoticeSender
 from councilguard.gateway.spool import Envelope, Spool
 from councilguard.policy import Pack, RelaySettings
 from councilguard.records.archive import Archive
+from councilguard.workflow.authorisations import SenderAuthorisations
 
 log = logging.getLogger(__name__)
 IDENT = "councilguard relay"
@@ -125,7 +126,7 @@ class Relay:
         self.worker = DeliveryWorker(self.spool, self.config.upstream, self._archive, notices,
                                      backoff=self.config.backoff, poll=self.config.poll_seconds)
         self.intake = Intake(pack, self._examine, self._archive, self.spool, settings=settings, notices=notices,
-                             on_spooled=self.worker.wake)
+                             on_spooled=self.worker.wake, authorities=SenderAuthorisations(self._archive.engine))
         self.worker.start()  # resumes whatever an earlier run left in the queue
         threads = max(self.config.threads, self.config.check_processes)
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="councilguard-intake")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from councilguard.errors import PackError, UnknownRuleError
 from councilguard.policy.council import Council
-from councilguard.policy.schema import CouncilFile, PolicyFile, RelaySettings, Rule
+from councilguard.policy.schema import CouncilFile, PolicyFile, RelaySettings, Rule, Sanctions
 from councilguard.policy.yaml_source import Loc, format_loc, line_for, read_yaml
 
 POLICY_FILE = "policy.yaml"
@@ -84,6 +84,11 @@ class Pack:
         raise UnknownRuleError(rule_id, [r.id for r in self.policy.rules])
 
     @property
+    def sanctions(self) -> Sanctions | None:
+        """The outcomes of standards complaints the Clerk may record (policy.yaml ``sanctions:``), if listed."""
+        return self.policy.sanctions
+
+    @property
     def relay(self) -> RelaySettings:
         """What the checking SMTP relay does with council mail (policy.yaml ``relay:``, defaults otherwise)."""
         return self.policy.relay
@@ -121,6 +126,12 @@ class Pack:
                 raise self.error(("rules", i, "clause_text"),
                                  f"clause text {rule.clause_text[:60]!r} is not quoted word for word from "
                                  f"{self.policy.pack.source}")
+        if self.policy.sanctions is not None:
+            options: set[str] = set()
+            for i, option in enumerate(self.policy.sanctions.options):
+                if option.id in options:
+                    raise self.error(("sanctions", "options", i, "id"), f"outcome id {option.id!r} appears twice")
+                options.add(option.id)
         logo = self.logo_path
         if logo is not None and not logo.is_file():
             raise PackError("logo file named in council.yaml is missing", file=str(logo))

@@ -94,10 +94,42 @@ class RelaySettings(_Schema):
         description="the plain-words notice councillors and staff are shown and acknowledge")
 
 
+class SanctionOption(_Schema):
+    """One outcome a standards complaint can have, who may decide it, and the law that lets them.
+
+    A parish council cannot impose sanctions of its own (Localism Act 2011 s28; Taylor v Honiton Town
+    Council [2016] EWHC 3307 (Admin)): the Clerk records what the principal authority's standards process
+    decided, and only outcomes listed here can be recorded.
+    """
+
+    id: str
+    label: str = Field(min_length=1)
+    decided_by: str = Field(min_length=1, description="who may decide it, e.g. the principal authority's "
+                                                      "standards committee")
+    legal_basis: str = Field(min_length=1, description="e.g. Localism Act 2011 s28(6)")
+    note: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _option_id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError(f"{value!r} is not an outcome id; use kebab-case such as no-breach")
+        return value
+
+
+class Sanctions(_Schema):
+    """The outcomes of standards complaints this council records, and the authority that decides them."""
+
+    principal_authority: str = Field(min_length=1, description="whose standards arrangements decide "
+                                                               "complaints about this council's members")
+    options: list[SanctionOption] = Field(min_length=1)
+
+
 class PolicyFile(_Schema):
     pack: PackInfo
     rules: list[Rule] = Field(min_length=1)
     relay: RelaySettings = Field(default_factory=RelaySettings)
+    sanctions: Sanctions | None = None
 
 
 # --- council.yaml ---------------------------------------------------------------------------------

@@ -8,16 +8,16 @@ search index) and leaves a tombstone; the chain still verifies because it holds 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from councilguard.records import chain, db, holds
+from councilguard.records import archive_write, chain, db, holds
 from councilguard.records.archive_errors import (
     ArchiveError,
     ArchiveSchemaError,
@@ -25,6 +25,7 @@ from councilguard.records.archive_errors import (
     LegalHoldError,
     RecordNotFoundError,
 )
+from councilguard.records.archive_write import Prepared
 from councilguard.records.chain import Receipt
 from councilguard.records.holds import Hold
 from councilguard.records.items import (
@@ -35,24 +36,22 @@ from councilguard.records.items import (
     Event,
     Record,
     TombstoneInfo,
-    address_of,
 )
 from councilguard.records.schema import (
     AttachmentRow,
     ChainEntry,
     Content,
-    FindingRow,
-    RecipientRow,
     RecordRow,
     RecordText,
     Tombstone,
 )
 from councilguard.records.search import SearchCriteria, SearchPage, search
-from councilguard.records.texts import join_attachment_texts, split_attachment_texts, text_hash
+from councilguard.records.texts import split_attachment_texts
 from councilguard.records.verify import Verification, verify_chain
 
 __all__ = ["ArchivedAttachment", "ArchivedFinding", "Archive", "ArchiveItem", "Event", "Record", "TombstoneInfo"]
 
+PIPELINE = 250  # items hashed and compressed while the previous ones are written (see add_many)
 _RESERVED = {"archived", "deleted", "hold-placed", "hold-released"}
 _EVENT_KIND = re.compile(r"[a-z][a-z0-9-]{1,31}")
 
@@ -89,19 +88,10 @@ class Archive:
 
     def keep(self, item: ArchiveItem, *, actor: str = "system") -> int:
         """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path)."""
-        item = item.validated()
-        sha = hashlib.sha256(item.raw).hexdigest()
+        prepared = Prepared.of(item.validated())
         with db.write_session(self._sessions) as s:
-            chain.lock(s)
-            existing = s.scalar(select(RecordRow).where(RecordRow.content_sha256 == sha))
-            if existing is not None:
-                chain.append(s, "duplicate", record=existing, detail={
-                    "actor": actor, "source": item.source, "disposition": item.disposition,
-                    "received_at": chain.stamp(item.received_at)})
-                return existing.id
-            row = self._insert(s, item, sha)
-            chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
-            return row.id
+            [(record_id, _)] = archive_write.write(s, [(prepared, None)], actor=actor, duplicate=True)
+            return record_id
 
     def add_many(self, items: list[tuple[ArchiveItem, dict | None]], *, actor: str = "system") -> dict[str, int]:
         """Keep many items in one transaction (bulk import): {raw sha256: new record id}.
@@ -109,49 +99,26 @@ class Archive:
         Items whose raw bytes are already kept are skipped without an event (a re-import is not a new
         delivery). Each pair's second element, when given, is appended to the chain as an
         ``import-problems`` entry for that record (e.g. {"source": ..., "position": ..., "problems": [...]}).
+        Every item is validated before anything is written. Hashing and compressing the next
+        ``PIPELINE`` items goes on in a second thread while the database writes the last ones (both let
+        go of Python's lock while they work), so on two cores the two overlap.
         """
+        validated = [(item.validated(), extra) for item, extra in items]
+        steps = [validated[i:i + PIPELINE] for i in range(0, len(validated), PIPELINE)]
         written: dict[str, int] = {}
-        prepared = [(item.validated(), extra) for item, extra in items]
-        if not prepared:
+        if not steps:
             return written
-        with db.write_session(self._sessions) as s:
-            chain.lock(s)
-            for item, extra in prepared:
-                sha = hashlib.sha256(item.raw).hexdigest()
-                if sha in written or s.scalar(select(RecordRow.id).where(RecordRow.content_sha256 == sha)):
-                    continue
-                row = self._insert(s, item, sha)
-                chain.append(s, "archived", record=row, disposition=item.disposition, detail={"actor": actor})
-                if extra:
-                    chain.append(s, "import-problems", record=row, detail={"actor": actor, **extra})
-                written[sha] = row.id
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-prepare") if len(steps) > 1 else None
+        try:
+            prepared = pool.map(_prepare, steps) if pool else map(_prepare, steps)
+            with db.write_session(self._sessions) as s:
+                for step in prepared:
+                    kept = archive_write.write(s, step, actor=actor, duplicate=False)
+                    written.update((p.sha, record_id) for (p, _), (record_id, new) in zip(step, kept) if new)
+        finally:
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)
         return written
-
-    def _insert(self, s: Session, item: ArchiveItem, sha: str) -> RecordRow:
-        texts = [a.text for a in item.attachments]
-        row = RecordRow(
-            content_sha256=sha, size=len(item.raw), text_sha256=text_hash(item.body_text, texts),
-            message_id=item.message_id, sender=item.sender, sender_address=address_of(item.sender),
-            subject=item.subject, sent_at=item.sent_at, received_at=item.received_at,
-            dated_at=item.sent_at or item.received_at, verdict=item.verdict, source=item.source,
-            override_justification=item.override_justification,
-            recipients=[RecipientRow(kind=kind, position=i, address=address_of(v), display=v)
-                        for kind in ("to", "cc", "bcc") for i, v in enumerate(getattr(item, kind))],
-            findings=[FindingRow(position=i, rule=f.rule, severity=f.severity, clause=f.clause)
-                      for i, f in enumerate(item.findings)],
-            attachments=[AttachmentRow(position=i, filename=a.filename, content_type=a.content_type, size=a.size,
-                                       sha256=a.sha256, text_chars=None if a.text is None else len(a.text))
-                         for i, a in enumerate(item.attachments)],
-        )
-        s.add(row)
-        if s.get(Content, sha) is None:
-            s.add(Content(sha256=sha, size=len(item.raw), compression="zlib", data=zlib.compress(item.raw, 6)))
-        s.flush()
-        people = " ".join([item.sender, *item.to, *item.cc, *item.bcc])
-        s.add(RecordText(record_id=row.id, people=people, subject=item.subject, body=item.body_text,
-                         attachments=join_attachment_texts(texts)))
-        s.flush()
-        return row
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -323,6 +290,10 @@ class Archive:
     def session(self) -> Session:
         """A read session, for the retention planner and reports that need queries of their own."""
         return self._sessions()
+
+
+def _prepare(step: list[tuple[ArchiveItem, dict | None]]) -> list[tuple[Prepared, dict | None]]:
+    return [(Prepared.of(item), extra) for item, extra in step]
 
 
 def _attachments(rows: list[AttachmentRow], joined: str | None) -> tuple[ArchivedAttachment, ...]:

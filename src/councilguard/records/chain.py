@@ -51,21 +51,35 @@ def now() -> datetime:
 
 def record_facts(row: RecordRow, *, full: bool) -> dict[str, Any]:
     """The facts of a record that an entry's hash covers: all of them for its archiving, else id and hash."""
-    facts: dict[str, Any] = {"id": row.id, "content": row.content_sha256}
     if not full:
-        return facts
+        return {"id": row.id, "content": row.content_sha256}
     people: dict[str, list[str]] = {"to": [], "cc": [], "bcc": []}
     for r in sorted(row.recipients, key=lambda r: (r.kind, r.position)):
         people[r.kind].append(r.display)
-    facts.update(
-        size=row.size, text=row.text_sha256, message_id=row.message_id, sender=row.sender, **people,
-        subject=row.subject, sent_at=stamp(row.sent_at), received_at=stamp(row.received_at), verdict=row.verdict,
-        source=row.source, override_justification=row.override_justification,
-        findings=[[f.rule, f.severity, f.clause] for f in sorted(row.findings, key=lambda f: f.position)],
-        attachments=[[a.filename, a.content_type, a.size, a.sha256, a.text_chars]
-                     for a in sorted(row.attachments, key=lambda a: a.position)],
-    )
-    return facts
+    return archived_facts(
+        record_id=row.id, content=row.content_sha256, size=row.size, text=row.text_sha256,
+        message_id=row.message_id, sender=row.sender, **people, subject=row.subject, sent_at=row.sent_at,
+        received_at=row.received_at, verdict=row.verdict, source=row.source,
+        override_justification=row.override_justification,
+        findings=[(f.rule, f.severity, f.clause) for f in sorted(row.findings, key=lambda f: f.position)],
+        attachments=[(a.filename, a.content_type, a.size, a.sha256, a.text_chars)
+                     for a in sorted(row.attachments, key=lambda a: a.position)])
+
+
+def archived_facts(*, record_id: int, content: str, size: int, text: str, message_id: str | None, sender: str,
+                   to: list[str], cc: list[str], bcc: list[str], subject: str, sent_at: datetime | None,
+                   received_at: datetime, verdict: str, source: str, override_justification: str | None,
+                   findings: list[tuple[str, str, str]],
+                   attachments: list[tuple[str | None, str | None, int, str, int | None]]) -> dict[str, Any]:
+    """The facts an 'archived' entry's hash covers, from plain values: what :func:`record_facts` reads from
+    the stored rows, so the bulk writer can hash a record before (and without) loading it back."""
+    return {
+        "id": record_id, "content": content, "size": size, "text": text, "message_id": message_id,
+        "sender": sender, "to": list(to), "cc": list(cc), "bcc": list(bcc), "subject": subject,
+        "sent_at": stamp(sent_at), "received_at": stamp(received_at), "verdict": verdict, "source": source,
+        "override_justification": override_justification, "findings": [list(f) for f in findings],
+        "attachments": [list(a) for a in attachments],
+    }
 
 
 def entry_hash(*, seq: int, prev: str, kind: str, recorded_at: datetime, disposition: str | None,
@@ -97,21 +111,26 @@ def head(session: Session) -> tuple[int, str]:
     return (row.seq, row.record_hash) if row else (0, GENESIS)
 
 
+def link(*, seq: int, prev: str, kind: str, record_id: int | None, facts: dict[str, Any] | None,
+         disposition: str | None = None, detail: dict[str, Any] | None = None,
+         recorded_at: datetime | None = None) -> dict[str, Any]:
+    """The column values of entry ``seq`` after the entry whose hash is ``prev`` (nothing is written)."""
+    recorded_at = recorded_at or now()
+    detail_text = canonical(detail or {})
+    return {"seq": seq, "prev_hash": prev, "kind": kind, "record_id": record_id, "disposition": disposition,
+            "detail": detail_text, "recorded_at": recorded_at,
+            "record_hash": entry_hash(seq=seq, prev=prev, kind=kind, recorded_at=recorded_at,
+                                      disposition=disposition, detail=detail_text, facts=facts)}
+
+
 def append(session: Session, kind: str, *, record: RecordRow | None = None, disposition: str | None = None,
            detail: dict[str, Any] | None = None) -> ChainEntry:
     """Add one entry after the head. The caller's transaction must come from ``db.write_session``."""
     lock(session)
     seq, prev = head(session)
-    seq += 1
-    recorded_at = now()
-    detail_text = canonical(detail or {})
     facts = None if record is None else record_facts(record, full=kind == "archived")
-    entry = ChainEntry(
-        seq=seq, prev_hash=prev, kind=kind, record_id=None if record is None else record.id,
-        disposition=disposition, detail=detail_text, recorded_at=recorded_at,
-        record_hash=entry_hash(seq=seq, prev=prev, kind=kind, recorded_at=recorded_at, disposition=disposition,
-                               detail=detail_text, facts=facts),
-    )
+    entry = ChainEntry(**link(seq=seq + 1, prev=prev, kind=kind, record_id=None if record is None else record.id,
+                              facts=facts, disposition=disposition, detail=detail))
     session.add(entry)
     session.flush()
     return entry

@@ -8,6 +8,15 @@ The query is checked here first, so a stray quote is a clear :class:`SearchQuery
 
 Filters (date range, sender, recipient, either, finding rule) go through indexed columns and the
 ``recipients`` and ``findings`` tables, so they stay fast on a million messages.
+
+What makes words slow differs by database. FTS5 reads positions and scores from its index; PostgreSQL's
+GIN index says only which messages hold a word, and scoring, checking a phrase or showing a snippet reads
+the message's stored ``tsvector`` (~40 us each). So on PostgreSQL a search first counts its candidates
+from the indexes alone (up to a bound), then: few are ranked; more are read from the indexes and listed
+newest first; very many are found by reading the newest messages and checking each until the page is
+full. A quoted phrase finds its candidates through the index of adjacent word pairs (migration
+``0009_search_scale``), so a rare phrase of common words does not mean checking every message holding
+its words.
 """
 
 from __future__ import annotations
@@ -18,8 +27,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from math import isqrt
 from typing import Any, Iterable
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, exists, func, literal, literal_column, or_
-from sqlalchemy import Executable, select, table, text
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Text, bindparam, cast, column, exists, func, literal
+from sqlalchemy import Executable, literal_column, or_, select, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,8 +40,18 @@ from councilguard.records.schema import FindingRow, RecipientRow, RecordRow, Rec
 MARK = ("[", "]")  # how snippets show the words that matched
 # Ranking by relevance scores every match; listing newest first reads messages by date and checks each
 # against the index until the page is full. Per message, a check costs about this many times a score
-# (measured on 100,000 synthetic council e-mails: FTS5 ~27 us vs ~3 us; PostgreSQL ~23 us vs ~8 us).
-CHECK_COST = {"sqlite": 9, "postgresql": 3}
+# (measured on 100,000 synthetic council e-mails: FTS5 ~27 us vs ~3 us).
+CHECK_COST = {"sqlite": 9}
+# PostgreSQL: at most this many matches are ranked (each costs a read of its tsvector, ~40-70 us) ...
+PG_RANK_LIMIT = 300
+# ... and a candidate found from the indexes alone costs ~13 us to list, a message checked by reading its
+# tsvector ~40 us: so up to ~sqrt(3 x page x messages) candidates are listed from the indexes, and with
+# more than that the newest messages are checked one by one (the page fills after ~page x messages /
+# candidates of them). See _pg_search.
+PG_LIST_RATIO = 3
+PG_LIST_MIN = 1000  # listing this many from the indexes is always quick
+PG_WORK_MEM = "64MB"  # so the indexes' bitmaps of a million messages stay exact (no re-reading of rows)
+SNIPPET_WINDOW = 700  # characters around the first match that PostgreSQL's ts_headline reads
 _WORDY = re.compile(r"\w")
 _FTS = table("record_fts", column("rowid"))
 _REGCONFIG = literal_column("'english'::regconfig")
@@ -234,31 +254,91 @@ def _too_many_to_rank(session: Session, criteria: SearchCriteria, groups: list[G
     return _run(session, criteria, probe.bindparams(q=fts5_expression(groups), cap=budget + 1))[0][0] > budget
 
 
-def _newest_among_latest(session: Session, criteria: SearchCriteria, within: Iterable[int] | None,
-                         limit: int) -> list[Any] | None:
-    """PostgreSQL: the first page newest first if the latest messages alone fill it, else None (then rank).
+def _index_terms(session: Session, criteria: SearchCriteria, groups: list[Group],
+                 tsquery: ColumnElement[Any]) -> tuple[bool, list[int]]:
+    """Whether the query checks word positions (a phrase, or a hyphenated word), and its phrases' pair keys.
 
-    GIN cannot count matches cheaply, nor check a phrase without reading each message, so instead of a
-    probe the newest ``latest`` messages (within the filters) are checked; that stops early for common
-    words and costs a bounded ~``latest`` checks for rare ones, which are then few enough to rank.
+    Pair keys narrow a query of one group only: with OR, a message may match an alternative with no
+    phrase. They are computed by the database, with the same stemming as the index.
     """
-    records = session.scalar(select(func.max(RecordRow.id))) or 0
-    count = max(500, isqrt((limit + 1) * records // CHECK_COST["postgresql"]))
-    if records <= count:
-        return None  # a small archive: ranking every match is as quick
+    phrases = [t for negated, t in groups[0] if not negated and " " in t.strip()] if len(groups) == 1 else []
+    row = session.execute(select(cast(tsquery, Text), *(func.cg_phrase_keys(func.to_tsvector(_REGCONFIG, literal(p)))
+                                                        for p in phrases))).one()
+    keys = sorted({key for found in row[1:] for key in found or []})
+    return "<" in (row[0] or ""), keys
+
+
+def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int] | None, limit: int,
+               offset: int) -> tuple[list[Any], bool]:
+    """PostgreSQL: a page of (id, dated_at, sender, subject, score) rows, and whether they are ranked.
+
+    1. Count the candidates from the indexes alone, up to ``bound`` (a phrase's through its pair keys).
+    2. At most PG_RANK_LIMIT: rank the matches (within the filters). Up to ``bound``: list them newest
+       first from the indexes, checking (for a phrase) only as many as the page needs. More: read the
+       newest messages and check each until the page is full, which for a word in that many messages
+       takes few reads.
+    Which of these applies never depends on the offset, so the pages of one search never mix orders.
+    """
+    # The planner takes checking a message against the query to be as cheap as comparing two numbers, so
+    # when it expects a LIMIT to be reached early it reads rows one by one (a whole table, or a plain
+    # index, checking each) rather than ask the full-text indexes: seconds at a million messages. So the
+    # steps driven by the indexes may use only their bitmaps (search() puts the settings back afterwards).
+    session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'; SET LOCAL enable_seqscan = off; "
+                         "SET LOCAL enable_indexscan = off"))
+    groups = parse_query(criteria.query)
     where = filters(criteria) + ([RecordRow.id.in_(list(within))] if within is not None else [])
-    # Read the latest messages first (MATERIALIZED), then check each by its id (a scalar subquery, which
-    # the planner cannot turn into a scan of every match in the GIN index).
-    latest = (select(RecordRow.id).where(*where).order_by(RecordRow.dated_at.desc(), RecordRow.id.desc())
-              .limit(count).cte("latest").prefix_with("MATERIALIZED"))
+    tsv = literal_column("record_text.tsv")
     tsquery = func.websearch_to_tsquery(_REGCONFIG, bindparam("ts_query", criteria.query))
-    found = (select(literal_column("record_text.tsv").op("@@")(tsquery)).select_from(RecordText)
-             .where(RecordText.record_id == latest.c.id).scalar_subquery())
-    stmt = (select(RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject, literal(0.0).label("score"))
-            .select_from(latest).join(RecordRow, RecordRow.id == latest.c.id).where(found)
-            .order_by(RecordRow.dated_at.desc(), RecordRow.id.desc()).limit(limit + 1))
-    rows = _run(session, criteria, stmt)
-    return rows if len(rows) > limit else None
+    found = tsv.op("@@")(tsquery)
+    positional, keys = _index_terms(session, criteria, groups, tsquery)
+    # What the indexes alone can decide, without reading any message: the query itself if it has no
+    # phrase; else a phrase's pair keys; else the query with its phrases loosened to "all these words".
+    # Candidates found that way are checked against ``found`` afterwards, only as many as needed.
+    keyed = func.cg_phrase_keys(tsv).op("@>")(cast(literal(keys), ARRAY(Integer))) if keys else None
+    if keyed is not None:
+        candidate, exact = keyed, False
+    elif positional:
+        loose = cast(func.regexp_replace(cast(tsquery, Text), "<(-|[0-9]+)>", "&", "g"), TSQUERY)
+        candidate, exact = tsv.op("@@")(loose), False
+    else:
+        candidate, exact = found, True
+    cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject)
+    records = session.scalar(select(func.max(RecordRow.id))) or 0
+    bound = max(PG_LIST_MIN, isqrt(PG_LIST_RATIO * (limit + 1) * records))
+
+    # Counted without the filters: joining them in would read every candidate before the LIMIT could stop
+    # it. More than ``bound`` in the whole archive, and reading the newest messages (filtered, by date)
+    # finds a page after ~page x filtered / matching-filtered of them; fewer, and everything below costs
+    # at most ``bound`` candidates.
+    probe = select(literal(1)).select_from(RecordText).where(candidate).limit(bound + 1).subquery()
+    candidates = _run(session, criteria, select(func.count()).select_from(probe))[0][0]
+
+    if candidates <= PG_RANK_LIMIT:
+        score = func.ts_rank_cd(tsv, tsquery)
+        stmt = (select(*cols, score.label("score")).select_from(RecordText)
+                .join(RecordRow, RecordRow.id == RecordText.record_id)
+                .where(found, *([keyed] if keyed is not None else []), *where)
+                .order_by(score.desc(), RecordRow.id).limit(limit + 1).offset(offset))
+        return _run(session, criteria, stmt), True
+
+    def checked(record_id) -> ColumnElement[bool]:
+        """Whether the message matches, read from its own tsvector (a subquery, so no index is used)."""
+        return select(found).select_from(RecordText).where(RecordText.record_id == record_id).scalar_subquery()
+
+    if candidates > bound:  # so many that the newest messages soon fill the page: read them by date
+        session.execute(text("SET LOCAL enable_indexscan = on"))
+        stmt = (select(*cols, literal(0.0).label("score")).where(checked(RecordRow.id), *where)
+                .order_by(RecordRow.dated_at.desc(), RecordRow.id.desc()).limit(limit + 1).offset(offset))
+        return _run(session, criteria, stmt), False
+    # Few enough to list from the indexes, sorted by date; then checked (if need be) in that order.
+    listed = (select(*cols).select_from(RecordText).join(RecordRow, RecordRow.id == RecordText.record_id)
+              .where(candidate, *where).order_by(RecordRow.dated_at.desc(), RecordRow.id.desc())
+              .limit(bound + 1).subquery("listed"))
+    stmt = select(listed.c.id, listed.c.dated_at, listed.c.sender, listed.c.subject, literal(0.0).label("score"))
+    if not exact:
+        stmt = stmt.where(checked(listed.c.id))
+    stmt = stmt.order_by(listed.c.dated_at.desc(), listed.c.id.desc()).limit(limit + 1).offset(offset)
+    return _run(session, criteria, stmt), False
 
 
 def _snippets(session: Session, criteria: SearchCriteria, groups: list[Group], ids: list[int]) -> dict[int, str]:
@@ -274,12 +354,35 @@ def _snippets(session: Session, criteria: SearchCriteria, groups: list[Group], i
             text("record_fts MATCH :fts_query").bindparams(fts_query=fts5_expression(groups)),
             _FTS.c.rowid.in_(ids)))
     else:
-        tsquery = func.websearch_to_tsquery(_REGCONFIG, bindparam("ts_query", criteria.query))
-        shown = func.concat_ws(" … ", RecordText.subject, RecordText.body, RecordText.attachments, RecordText.people)
-        headline = func.ts_headline(_REGCONFIG, shown, tsquery,
-                                    f'StartSel="{MARK[0]}", StopSel="{MARK[1]}", MaxWords=24, MinWords=8, '
-                                    'MaxFragments=2, FragmentDelimiter=" … "')
-        rows = session.execute(select(RecordText.record_id, headline).where(RecordText.record_id.in_(ids)))
+        return _pg_snippets(session, criteria, groups, ids)
+    return {record_id: snippet or "" for record_id, snippet in rows}
+
+
+def _pg_snippets(session: Session, criteria: SearchCriteria, groups: list[Group], ids: list[int]) -> dict[int, str]:
+    """ts_headline parses all the text it is given (~1 ms for a message with a PDF), so it is given only
+    SNIPPET_WINDOW characters around the first place a searched word or phrase appears as typed (found
+    here, which is quicker than in SQL); a message where none does (another form of a word matched)
+    gets a headline of its whole text."""
+    terms = sorted({t.lower() for group in groups for negated, t in group if not negated})
+    shown = func.concat_ws(" … ", RecordText.subject, RecordText.body, RecordText.attachments, RecordText.people)
+    windows: list[tuple[int, str]] = []
+    for record_id, doc in session.execute(select(RecordText.record_id, shown).where(RecordText.record_id.in_(ids))):
+        lowered = doc.lower()
+        first = min((at for at in (lowered.find(t) for t in terms) if at >= 0), default=None)
+        if first is None or len(lowered) != len(doc):  # (lower() changed the length: positions would slip)
+            windows.append((record_id, doc))
+        else:
+            start = max(0, first - SNIPPET_WINDOW // 3)
+            windows.append((record_id, doc[start:start + SNIPPET_WINDOW]))
+    if not windows:
+        return {}
+    tsquery = func.websearch_to_tsquery(_REGCONFIG, bindparam("ts_query", criteria.query))
+    options = (f'StartSel="{MARK[0]}", StopSel="{MARK[1]}", MaxWords=24, MinWords=8, MaxFragments=2, '
+               'FragmentDelimiter=" … "')
+    given = (func.unnest(cast(literal([i for i, _ in windows]), ARRAY(Integer)),
+                         cast(literal([w for _, w in windows]), ARRAY(Text)))
+             .table_valued("record_id", "shown").render_derived(name="given"))
+    rows = session.execute(select(given.c.record_id, func.ts_headline(_REGCONFIG, given.c.shown, tsquery, options)))
     return {record_id: snippet or "" for record_id, snippet in rows}
 
 
@@ -293,9 +396,11 @@ def search(session: Session, criteria: SearchCriteria, *, limit: int = 20, offse
     groups = parse_query(criteria.query)
     rows, ranked = None, True
     if groups and session.get_bind().dialect.name == "postgresql":
-        first = _newest_among_latest(session, criteria, within, limit)
-        ranked = first is None
-        rows = first if first is not None and offset == 0 else None
+        try:
+            rows, ranked = _pg_search(session, criteria, within, limit, offset)
+        finally:  # the settings _pg_search made are for its own statements, not the caller's next ones
+            session.execute(text("SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT; "
+                                 "SET LOCAL enable_indexscan TO DEFAULT"))
     elif groups:
         ranked = not _too_many_to_rank(session, criteria, groups, limit + 1)
     if rows is None:

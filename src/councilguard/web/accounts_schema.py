@@ -2,7 +2,9 @@
 
 Why it is shaped this way:
 - ``web_users`` holds an account: e-mail (unique, stored lower case), name, role, the argon2 hash of the
-  password (never the password) and when the person first saw the privacy notice.
+  password (never the password) and when the person first saw the privacy notice; whether it may sign in
+  (``active``; switching it off also bumps ``session_version``, which ends every session it had) and the
+  roster member it speaks as, when the Clerk has linked one (migration ``0008_kept_drafts``).
 - ``web_check_counts`` is the only trace a check leaves: how many checks ended in each verdict on each
   day. No text, no author, no time of day: drafts belong to their author (ARCHITECTURE principle 6).
 Both join the archive's declarative ``Base`` and are created by migration ``0003_web_users``.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Boolean, Date, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from councilguard.records.schema import Base, UtcDateTime
@@ -32,6 +34,9 @@ class WebUserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     privacy_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    roster_member: Mapped[str | None] = mapped_column(String(200), nullable=True)  # a name in council.yaml
 
 
 class CheckCountRow(Base):

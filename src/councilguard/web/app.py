@@ -8,7 +8,8 @@ it binds every rule and loads the models.
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import asynccontextmanager, suppress
 from urllib.parse import quote
 
 from argon2 import PasswordHasher
@@ -24,22 +25,42 @@ from councilguard.errors import MessageError
 from councilguard.records import db
 from councilguard.records.archive import Archive
 from councilguard.records.requests import Requests
+from councilguard.web.account_changes import AccountChanges
 from councilguard.web.acknowledgements import Acknowledgements
 from councilguard.web.auth import SignInLimiter
 from councilguard.web.check_counts import CheckCounts
-from councilguard.web.checking import DraftChecker
+from councilguard.web.checking import DraftChecker, checks_by_id
 from councilguard.web.consents import ConsentRequests
+from councilguard.web.council_settings import CouncilSettingsStore
+from councilguard.web import desk_audit
 from councilguard.web.desk_audit import DeskAudit
 from councilguard.web.errors import NotSignedIn, PrivacyNoticeUnseen, WebError
+from councilguard.web.kept_drafts import KeptDrafts, purge_periodically
+from councilguard.web.incident_desk import acknowledged_by, remark_lookup
 from councilguard.web.policy_review import PolicyReview
 from councilguard.web.remarks import RemarkReports
-from councilguard.web.routes import accounts, api, auth, check, councillor, desk
+from councilguard.web.retention_changes import RetentionChanges
+from councilguard.web.routes import audit, council_settings, my_drafts, retention, roster
+from councilguard.web.routes import accounts, api, api_councillor, api_desk, api_docs, api_openapi, api_session, auth, check, councillor, desk
+from councilguard.web.routes import api_official, official
+from councilguard.web.routes import api_governance, api_incidents, governance, incidents
 from councilguard.web.settings import WebSettings
 from councilguard.web.templating import HERE, page
 from councilguard.web.users import UserStore
+from councilguard.workflow.attestations import Attestations
+from councilguard.workflow.authorisations import Authorisations
+from councilguard.workflow.governance_pack import GovernancePacks
+from councilguard.workflow.incidents import Incidents
+from councilguard.workflow.official_posts import OfficialPosts
+from councilguard.workflow.policy_versions import PolicyVersions
 
 SESSION_COOKIE = "councilguard_session"
-ROUTERS = (auth.router, accounts.router, check.router, api.router, councillor.router, desk.router)  # every route of the app, by area
+ROUTERS = (auth.router, accounts.router, check.router, api.router, councillor.router, desk.router,
+           api_session.router, api_councillor.router, api_desk.router, api_docs.router,
+           official.router, api_official.router,
+           my_drafts.router, roster.router, council_settings.router, retention.router,
+           audit.router,
+           incidents.router, api_incidents.router, governance.router, api_governance.router)  # every route of the app, by area
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
@@ -62,25 +83,49 @@ def create_app(settings: WebSettings | None = None, *, checker: Checker | None =
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        _app.state.kept_drafts.purge()  # drafts past their date go before the first request is served
+        purging = asyncio.create_task(purge_periodically(_app.state.kept_drafts, settings.purge_every))
         yield
+        purging.cancel()
+        with suppress(asyncio.CancelledError):
+            await purging
         engine.dispose()
 
     app = FastAPI(title="councilguard", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=api_openapi.OPENAPI_URL,
                   description="Check a draft against the council's social media and e-mail policy before it "
-                              "goes out. Drafts are never stored.")
+                              "goes out. A draft is not stored unless its author chooses to keep it, and "
+                              "then only its author can read it.")
     factory = db.sessions(engine)
     app.state.settings = settings
     app.state.checker = checker
     app.state.users = UserStore(factory, hasher)
     app.state.counts = CheckCounts(factory)
-    app.state.drafts = DraftChecker(checker, app.state.counts)
+    council = checker.pack.council
+    app.state.authorisations = Authorisations(factory, audit=desk_audit.write,
+                                              channels={a.channel: a.handle for a in council.official_accounts})
+    app.state.drafts = DraftChecker(checker, app.state.counts, app.state.authorisations)
     app.state.archive = Archive(engine)
+    app.state.official_posts = OfficialPosts(factory, check=checks_by_id(app.state.drafts, app.state.users),
+                                             archive=app.state.archive, authorisations=app.state.authorisations,
+                                             audit=desk_audit.write, council_name=council.name)
     app.state.requests = Requests(app.state.archive)
     app.state.remarks = RemarkReports(factory)
     app.state.consents = ConsentRequests(factory)
     app.state.acknowledgements = Acknowledgements(factory)
-    app.state.policy_review = PolicyReview(factory)
+    app.state.policy_versions = PolicyVersions(factory, audit=desk_audit.write,
+                                               acknowledged_by=acknowledged_by(app.state.acknowledgements))
+    app.state.policy_review = PolicyReview(factory, app.state.policy_versions)
+    app.state.incidents = Incidents(factory, app.state.archive, checker.pack, audit=desk_audit.write,
+                                    remarks=remark_lookup(factory))
+    app.state.attestations = Attestations(factory, audit=desk_audit.write)
+    app.state.governance = GovernancePacks(factory, app.state.archive, app.state.policy_versions,
+                                           app.state.attestations, audit=desk_audit.write)
     app.state.desk_audit = DeskAudit(factory)
+    app.state.council_settings = CouncilSettingsStore(factory, settings.now)
+    app.state.kept_drafts = KeptDrafts(factory, app.state.council_settings, settings.now)
+    app.state.account_changes = AccountChanges(factory, checker.pack.council)
+    app.state.retention = RetentionChanges(factory, settings.now)
     app.state.limiter = SignInLimiter(settings.sign_in_failures, settings.sign_in_window, settings.clock)
 
     @app.middleware("http")
@@ -98,6 +143,7 @@ def create_app(settings: WebSettings | None = None, *, checker: Checker | None =
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _error_handlers(app)
+    api_openapi.install(app, SESSION_COOKIE)
     return app
 
 
@@ -153,7 +199,14 @@ def _error_handlers(app: FastAPI) -> None:
         message = str(exc.detail) if exc.detail else "something went wrong"
         if exc.status_code == 404 and message == "Not Found":
             message = f"there is no page at {request.url.path}"
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI's words for it are vague
+            if _is_api(request):
+                return _api_error(422, "invalid-request", "the body is not UTF-8 text, so it cannot be read as JSON",
+                                  "body")
+            message = "the form could not be read (it is not UTF-8 text)"
         if _is_api(request):
-            return _api_error(exc.status_code, words.get(exc.status_code, f"http-{exc.status_code}"), message,
-                              request.url.path)
+            answer = _api_error(exc.status_code, words.get(exc.status_code, f"http-{exc.status_code}"), message,
+                                request.url.path)
+            answer.headers.update(exc.headers or {})  # e.g. Allow on 405
+            return answer
         return _error_page(request, exc.status_code, message)

@@ -47,10 +47,11 @@ async def verify_csrf(request: Request) -> None:
 
 
 def current_user(request: Request) -> User:
-    """The signed-in user, or NotSignedIn (also when their account no longer exists)."""
+    """The signed-in user, or NotSignedIn (also when their account no longer exists, has been switched off,
+    or its sessions were ended after this one began)."""
     user_id = request.session.get("user")
     user = request.app.state.users.get(user_id) if isinstance(user_id, int) else None
-    if user is None:
+    if user is None or not user.active or request.session.get("version", 0) != user.session_version:
         raise NotSignedIn("please sign in first", where="session")
     return user
 
@@ -66,6 +67,7 @@ def sign_in(request: Request, user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token too, so a planted one is useless)."""
     request.session.clear()
     request.session["user"] = user.id
+    request.session["version"] = user.session_version
     csrf_token(request)
 
 

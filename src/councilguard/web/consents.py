@@ -3,6 +3,8 @@
 The policy expects council business on council accounts; a councillor who needs to use a personal one
 asks the Proper Officer, who grants it until a date (naming the source of the decision, e.g. "Clerk's
 decision 2026-11-25" or a minute) or refuses it with a reason. A grant past its date counts as expired.
+A grant is entered in the register of authorisations as well (``workflow.authorisations``): that register
+is what the checker and the relay honour, and where the Clerk can revoke it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from councilguard.web.accounts_schema import WebUserRow
 from councilguard.web.desk_schema import ConsentRequestRow
 from councilguard.web.errors import FormError, NotFoundHere
 from councilguard.web.users import User
+from councilguard.workflow.authorisations import NewAuthorisation, Person, record_in
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class ConsentRequests:
             row = self._pending_row(s, consent_id)
             row.status, row.decided_at, row.decided_by = "granted", datetime.now(timezone.utc), by.email
             row.expires_on, row.source = expires_on, source
+            _register(s, row, by, today)
             desk_audit.write(s, actor=by.email, action="consent-granted", target_kind="consent-request",
                              target_id=consent_id, expires_on=expires_on.isoformat(), source=source)
 
@@ -105,3 +109,14 @@ class ConsentRequests:
             row.refusal_reason = reason
             desk_audit.write(s, actor=by.email, action="consent-refused", target_kind="consent-request",
                              target_id=consent_id, reason=reason)
+
+
+def _register(s: Session, row: ConsentRequestRow, by: User, today: date) -> None:
+    """A grant is entered in the register of authorisations too, which is what the checker and the relay
+    honour (as "personal-email", until the consent's last day)."""
+    holder = s.get(WebUserRow, row.councillor_id)
+    new = NewAuthorisation(kind="personal-email", source_kind="proper-officer-consent", reference=row.source or "",
+                           decided_on=today, scope=f"Council business from or to {row.address}",
+                           expires_on=row.expires_on)
+    record_in(s, Person(holder.id, holder.name, holder.email, holder.role), new, by=by.email,
+              consent_request_id=row.id)

@@ -25,6 +25,7 @@ class AuditEntry:
     target_kind: str
     target_id: str
     detail: dict[str, Any]
+    id: int = 0
 
 
 def write(s: Session, *, actor: str, action: str, target_kind: str, target_id: object, **detail: Any) -> None:
@@ -37,9 +38,11 @@ class DeskAudit:
     def __init__(self, factory: sessionmaker[Session]):
         self._factory = factory
 
-    def latest(self, limit: int = 20) -> list[AuditEntry]:
-        """The newest ``limit`` entries, newest first."""
+    def latest(self, limit: int = 20, *, before: int | None = None) -> list[AuditEntry]:
+        """The newest ``limit`` entries (older than entry ``before``, when given), newest first."""
         with self._factory() as s:
-            rows = s.scalars(select(DeskAuditRow).order_by(DeskAuditRow.id.desc()).limit(limit))
-            return [AuditEntry(r.at, r.actor, r.action, r.target_kind, r.target_id, json.loads(r.detail or "{}"))
-                    for r in rows]
+            query = select(DeskAuditRow).order_by(DeskAuditRow.id.desc()).limit(limit)
+            if before is not None:
+                query = query.where(DeskAuditRow.id < before)
+            return [AuditEntry(r.at, r.actor, r.action, r.target_kind, r.target_id, json.loads(r.detail or "{}"),
+                               r.id) for r in s.scalars(query)]

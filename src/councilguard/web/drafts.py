@@ -1,8 +1,9 @@
 """From the check form to a message, and from a report to what the page shows.
 
-The author of a draft is the signed-in person: if their e-mail or name is on the pack's roster, the
-roster's name and role are used (so rules about a councillor's own posts apply); otherwise their own
-name and e-mail. Evidence is shown in context with the span in ``<mark>``; everything is escaped.
+The author of a draft is the signed-in person: if the Clerk linked their account to a roster member, or
+their e-mail or name is on the pack's roster, the roster's name and role are used (so rules about a
+councillor's own posts apply); otherwise their own name and e-mail. Evidence is shown in context with
+the span in ``<mark>``; everything is escaped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from councilguard.model import Finding, Report
-from councilguard.policy import Pack
+from councilguard.policy import Council, Member, Pack
 from councilguard.web.users import User
 
 KINDS = ("post", "comment", "reply", "review", "email")
@@ -22,10 +23,21 @@ CONTEXT = 40  # characters of the draft shown either side of a piece of evidence
 _MESSAGE_ROLES = {"councillor", "staff", "proper-officer", "chair"}
 
 
+def roster_match(user: User, council: Council) -> tuple[Member | None, str]:
+    """The roster member ``user`` speaks as, and how: the one the Clerk linked, else by e-mail, then name."""
+    linked = council.member_by_name(user.roster_member) if user.roster_member else None
+    if linked is not None:
+        return linked, "linked"
+    by_email = council.member_by_email(user.email)
+    if by_email is not None:
+        return by_email, "same e-mail"
+    by_name = council.member_by_name(user.name)
+    return (by_name, "same name") if by_name is not None else (None, "")
+
+
 def author_of(user: User, pack: Pack) -> dict[str, str]:
-    """The message's ``author`` for ``user``, matched to the pack's roster by e-mail, then by name."""
-    council = pack.council
-    member = council.member_by_email(user.email) or council.member_by_name(user.name)
+    """The message's ``author`` for ``user``: as their roster member (see :func:`roster_match`), if any."""
+    member, _how = roster_match(user, pack.council)
     if member is not None:
         return {k: v for k, v in {"name": member.name, "role": member.kind, "email": member.email or user.email}.items() if v}
     author = {"name": user.name, "email": user.email}

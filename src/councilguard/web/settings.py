@@ -11,6 +11,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
 SECRET_ENV = "COUNCILGUARD_SECRET_KEY"
@@ -30,6 +31,8 @@ class WebSettings:
     migrate: bool = True  # bring the database schema up to date at start-up
     warm_up: bool = True  # load the checker's models at start-up, so the first check is quick
     clock: Callable[[], float] = field(default=time.monotonic, compare=False)  # for the sign-in limiter
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc), compare=False)  # wall clock
+    purge_every: float = 60 * 60  # seconds between deletions of kept drafts past their date (also at start-up)
 
     def signing_key(self) -> str:
         return self.secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)

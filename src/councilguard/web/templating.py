@@ -24,5 +24,6 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                    can_keep_accounts=bool(user and user.role in ACCOUNT_KEEPERS),
                    is_councillor=bool(user and user.role is Role.COUNCILLOR),
                    can_read_policy=bool(user and user.role in CHECKERS),
-                   can_use_desk=bool(user and user.role is Role.PROPER_OFFICER))
+                   can_use_desk=bool(user and user.role is Role.PROPER_OFFICER),
+                   can_keep_drafts=bool(user and user.role in (Role.COUNCILLOR, Role.STAFF)))
     return templates.TemplateResponse(request, name, context, status_code=status)

@@ -34,10 +34,19 @@ class User:
     name: str
     role: Role
     privacy_seen: bool
+    active: bool = True  # a switched-off account cannot sign in, and its sessions end
+    roster_member: str | None = None  # the council.yaml name the Clerk linked this account to, if any
+    session_version: int = 0  # a session made under an older version has ended
+
+
+def as_user(row: WebUserRow) -> User:
+    """The ``User`` a row describes (for services that change accounts in their own transaction)."""
+    return _user(row)
 
 
 def _user(row: WebUserRow) -> User:
-    return User(row.id, row.email, row.name, Role(row.role), row.privacy_seen_at is not None)
+    return User(row.id, row.email, row.name, Role(row.role), row.privacy_seen_at is not None, row.active,
+                row.roster_member, row.session_version)
 
 
 class UserStore:
@@ -89,7 +98,8 @@ class UserStore:
             return _user(row)
 
     def authenticate(self, email: str, password: str) -> User | None:
-        """The user whose e-mail and password these are, or None (same work either way)."""
+        """The user whose e-mail and password these are, or None (same work either way; None too when the
+        account is switched off)."""
         with self._factory() as s:
             row = s.scalar(select(WebUserRow).where(WebUserRow.email == email.strip().lower()))
             stored = row.password_hash if row else self._dummy_hash()
@@ -97,7 +107,7 @@ class UserStore:
                 self._hasher.verify(stored, password)
             except (VerificationError, InvalidHashError):
                 return None
-            if row is None:
+            if row is None or not row.active:
                 return None
             if self._hasher.check_needs_rehash(stored):
                 row.password_hash = self._hasher.hash(password)

@@ -11,8 +11,13 @@ from alembic import context
 from councilguard.records.db import make_engine
 from councilguard.records.schema import Base
 import councilguard.records.request_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.records.schedule_store  # noqa: F401,E402  (its table joins Base.metadata)
 import councilguard.web.accounts_schema  # noqa: F401,E402  (its tables join Base.metadata)
 import councilguard.web.desk_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.web.kept_drafts_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.workflow.authorities_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.workflow.governance_schema  # noqa: F401,E402  (its tables join Base.metadata)
+import councilguard.workflow.incidents_schema  # noqa: F401,E402  (its tables join Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata

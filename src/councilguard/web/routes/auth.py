@@ -106,7 +106,7 @@ _signed_in.roles = ANYONE  # type: ignore[attr-defined]
 @router.get("/welcome", include_in_schema=False)
 def welcome(request: Request, user=Depends(_signed_in)) -> Response:
     return page(request, "welcome.html", title="What councilguard keeps", user=user,
-                next_url=_home_for(user.role))
+                next_url=_home_for(user.role), settings=request.app.state.council_settings.get())
 
 
 @router.post("/welcome", dependencies=[Depends(auth.verify_csrf)], include_in_schema=False)

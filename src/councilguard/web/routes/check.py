@@ -1,4 +1,6 @@
-"""The check page: a draft in, the verdict and each finding out, with one-click fixes. Nothing is kept.
+"""The check page: a draft in, the verdict and each finding out, with one-click fixes. Nothing is kept
+unless its author ticks "Keep this draft" (see ``web.kept_drafts``: theirs alone, deleted after the
+council's period).
 
 A fix is chosen by its place in the report (finding, fix) and the draft is checked again before it is
 applied, so only a fix the checker really offered for this very text can be applied.
@@ -13,6 +15,8 @@ from councilguard.errors import MessageError
 from councilguard.model import Report
 from councilguard.web import auth
 from councilguard.web.drafts import ACCOUNTS, KINDS, DraftForm, evidence_views, verdict_words
+from councilguard.web.errors import NotFoundHere, WebError
+from councilguard.web.kept_drafts import KeptDraft, draft_id
 from councilguard.web.roles import CHECKERS, require
 from councilguard.web.templating import page
 from councilguard.web.users import User
@@ -27,43 +31,71 @@ def run_check(request: Request, user: User, draft: DraftForm, *, count: bool = T
     return drafts.check(user, draft.message(drafts.author(user)), count=count)
 
 
-def _show(request: Request, user: User, draft: DraftForm, report: Report | None = None, *,
-          error: str | None = None, applied: str | None = None, status: int = 200) -> Response:
+def show_check(request: Request, user: User, draft: DraftForm, report: Report | None = None, *,
+               error: str | None = None, applied: str | None = None, status: int = 200,
+               kept: KeptDraft | None = None, ticked: bool = False, just_kept: bool = False,
+               keep_error: str | None = None) -> Response:
+    """The check page for ``draft``; ``kept`` when it is one of the person's kept drafts."""
     findings = []
     if report is not None:
         findings = [(f, evidence_views(f, draft.text)) for f in report.findings]
+    keeping = request.app.state.kept_drafts.choice(user, kept=kept, ticked=ticked, just_kept=just_kept)
     return page(request, "check.html", status, title="Check a draft", user=user, draft=draft, kinds=KINDS,
                 accounts=ACCOUNTS, report=report, findings=findings, error=error, applied=applied,
-                verdict_text=verdict_words(report) if report else None)
+                verdict_text=verdict_words(report) if report else None, keeping=keeping, keep_error=keep_error)
+
+
+def _kept_in(request: Request, user: User, form) -> KeptDraft | None:
+    """The person's own kept draft the form holds (its hidden ``draft`` field), if it is still there."""
+    try:
+        return request.app.state.kept_drafts.find(user, draft_id(form.get("draft")))
+    except NotFoundHere:
+        return None
+
+
+def _shown(request: Request, user: User, form, draft: DraftForm, report: Report, kept: KeptDraft | None,
+           applied: str | None = None) -> Response:
+    """Show the report; first keep the draft if "Keep this draft" is ticked (over the kept one it came from)."""
+    if form.get("keep") != "yes":
+        return show_check(request, user, draft, report, applied=applied, kept=kept)
+    try:
+        kept = request.app.state.kept_drafts.keep(user, draft, verdict=report.verdict,
+                                                  replacing=kept.id if kept else None)
+    except WebError as exc:
+        return show_check(request, user, draft, report, applied=applied, kept=kept, ticked=True,
+                          keep_error=exc.message, status=exc.status)
+    return show_check(request, user, draft, report, applied=applied, kept=kept, just_kept=True)
 
 
 @router.get("/check", include_in_schema=False)
 def check_form(request: Request, user: User = Depends(checker_role)) -> Response:
-    return _show(request, user, DraftForm())
+    return show_check(request, user, DraftForm())
 
 
 @router.post("/check", dependencies=[Depends(auth.verify_csrf)], include_in_schema=False)
 async def check(request: Request, user: User = Depends(checker_role)) -> Response:
-    draft = DraftForm.from_form(await request.form())
+    form = await request.form()
+    draft, kept = DraftForm.from_form(form), _kept_in(request, user, form)
     try:
         report = run_check(request, user, draft)
     except MessageError as exc:
-        return _show(request, user, draft, error=exc.problem, status=422)
-    return _show(request, user, draft, report)
+        return show_check(request, user, draft, error=exc.problem, status=422, kept=kept,
+                          ticked=form.get("keep") == "yes")
+    return _shown(request, user, form, draft, report, kept)
 
 
 @router.post("/check/fix", dependencies=[Depends(auth.verify_csrf)], include_in_schema=False)
 async def apply_fix(request: Request, user: User = Depends(checker_role)) -> Response:
     form = await request.form()
-    draft = DraftForm.from_form(form)
+    draft, kept = DraftForm.from_form(form), _kept_in(request, user, form)
     try:
         report = run_check(request, user, draft, count=False)  # the report the fix was offered from
         finding_no, fix_no = int(str(form.get("finding", ""))), int(str(form.get("fix", "")))
         fix = report.findings[finding_no].fixes[fix_no]
     except MessageError as exc:
-        return _show(request, user, draft, error=exc.problem, status=422)
+        return show_check(request, user, draft, error=exc.problem, status=422, kept=kept)
     except (ValueError, IndexError):
-        return _show(request, user, draft, error="that fix no longer fits the draft (was it edited?); "
-                     "check it again to see the current fixes", status=409)
+        return show_check(request, user, draft, error="that fix no longer fits the draft (was it edited?); "
+                          "check it again to see the current fixes", status=409, kept=kept)
     fixed = DraftForm(**{**draft.__dict__, "text": fix.apply(draft.text)})
-    return _show(request, user, fixed, run_check(request, user, fixed), applied=fix.label)
+    return _shown(request, user, form, fixed, run_check(request, user, fixed), kept, applied=fix.label)

@@ -19,6 +19,7 @@ from councilguard.web.acknowledgements import PolicyVersion
 from councilguard.web.errors import FormError
 from councilguard.web.remarks import MAX_SCREENSHOT
 from councilguard.web.roles import CHECKERS, Role, require
+from councilguard.web.routes.api_common import RowId
 from councilguard.web.templating import page
 from councilguard.web.users import User
 
@@ -60,7 +61,7 @@ async def report_remark(request: Request, user: User = Depends(councillor)) -> R
 
 
 @router.get("/remarks/{report_id}/screenshot", include_in_schema=False)
-def screenshot(report_id: int, request: Request, user: User = Depends(reporter_or_clerk)) -> Response:
+def screenshot(report_id: RowId, request: Request, user: User = Depends(reporter_or_clerk)) -> Response:
     data, kind = request.app.state.remarks.screenshot(report_id, user)
     return Response(data, media_type=kind, headers={"Content-Disposition": f'inline; filename="remark-{report_id}"'})
 
@@ -68,8 +69,10 @@ def screenshot(report_id: int, request: Request, user: User = Depends(reporter_o
 def _consents_page(request: Request, user: User, status: int = 200, **context: Any) -> Response:
     context.setdefault("values", {})
     context.setdefault("error", None)
+    held = request.app.state.authorisations.of_holder(user.id)  # what the checker and the relay honour
     return page(request, "consents.html", status, title="Personal e-mail consent", user=user,
-                consents=request.app.state.consents.mine(user.id), today=date.today(),
+                consents=request.app.state.consents.mine(user.id), today=date.today(), held=held,
+                revoked={a.consent_request_id: a for a in held if a.consent_request_id and a.revoked_at},
                 asked=request.query_params.get("asked"), **context)
 
 

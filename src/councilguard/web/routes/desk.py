@@ -20,6 +20,7 @@ from councilguard.web.errors import FormError
 from councilguard.web.held_mail import held_records
 from councilguard.web.policy_review import STATUSES
 from councilguard.web.roles import Role, require
+from councilguard.web.routes.api_common import RowId
 from councilguard.web.templating import page
 from councilguard.web.users import User
 
@@ -40,7 +41,8 @@ def _desk(request: Request, user: User, status: int = 200, **context: Any) -> Re
     return page(request, "desk.html", status, title="The Proper Officer's desk", user=user, today=today,
                 reports=state.remarks.open(), pending=state.consents.pending(), granted=state.consents.granted(),
                 held=held, held_count=held_count, requests=requests, review=state.policy_review.get(pack),
-                statuses=STATUSES, version=version,
+                statuses=STATUSES, version=version, official_waiting=len(state.official_posts.waiting()),
+                open_incidents=state.incidents.open_count(),
                 acknowledged=[(u, acknowledged[u.id]) for u in people if u.id in acknowledged],
                 not_acknowledged=[u for u in people if u.id not in acknowledged],
                 audit=state.desk_audit.latest(10), done=_DONE.get(request.query_params.get("done", "")), **context)
@@ -61,7 +63,7 @@ def _done(what: str, anchor: str) -> Response:
 
 @router.post("/desk/remarks/{report_id}/handled", dependencies=[Depends(auth.verify_csrf)],
              include_in_schema=False)
-async def handle_remark(report_id: int, request: Request, user: User = Depends(clerk)) -> Response:
+async def handle_remark(report_id: RowId, request: Request, user: User = Depends(clerk)) -> Response:
     form = await request.form()
     try:
         note = form_values.text(form, "note", "A note of what was done", limit=5_000)
@@ -73,7 +75,7 @@ async def handle_remark(report_id: int, request: Request, user: User = Depends(c
 
 @router.post("/desk/consents/{consent_id}/grant", dependencies=[Depends(auth.verify_csrf)],
              include_in_schema=False)
-async def grant_consent(consent_id: int, request: Request, user: User = Depends(clerk)) -> Response:
+async def grant_consent(consent_id: RowId, request: Request, user: User = Depends(clerk)) -> Response:
     form = await request.form()
     try:
         expires_on = form_values.day(form, "expires_on", "The date the consent ends")
@@ -86,7 +88,7 @@ async def grant_consent(consent_id: int, request: Request, user: User = Depends(
 
 @router.post("/desk/consents/{consent_id}/refuse", dependencies=[Depends(auth.verify_csrf)],
              include_in_schema=False)
-async def refuse_consent(consent_id: int, request: Request, user: User = Depends(clerk)) -> Response:
+async def refuse_consent(consent_id: RowId, request: Request, user: User = Depends(clerk)) -> Response:
     form = await request.form()
     try:
         reason = form_values.text(form, "reason", "The reason for refusing", limit=5_000)
