@@ -11,9 +11,12 @@ consent), never ones the request claims: the checker honours only what the Clerk
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from councilguard.engine import Checker
 from councilguard.errors import MessageError
@@ -23,6 +26,15 @@ from councilguard.web.drafts import author_of
 from councilguard.web.errors import NotFoundHere
 from councilguard.web.users import User, UserStore
 from councilguard.workflow.authorisations import Authorisations
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture uploaded with a draft (already known to be an image): checked, then thrown away."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 class DraftChecker:
@@ -36,17 +48,34 @@ class DraftChecker:
     def author(self, user: User) -> dict[str, str]:
         return author_of(user, self.pack)
 
-    def check(self, user: User, message: dict[str, Any], *, count: bool = True) -> Report:
+    def check(self, user: User, message: dict[str, Any], *, count: bool = True,
+              pictures: Sequence[Picture] = ()) -> Report:
         """Check ``message`` with ``user`` as its author and the authorisations they hold today (whatever
-        author or authorisations it claims). Raises MessageError."""
+        author or authorisations it claims), with ``pictures`` attached. Raises MessageError."""
         _refuse_server_paths(message)
         channel = message.get("channel")
         held = self.authorisations.held_by(user.id, date.today(), channel if isinstance(channel, str) else None)
-        with self._lock:  # the count too: two first-of-the-day inserts never race within this process
-            report = self.checker.check({**message, "author": self.author(user), "authorisations": sorted(held)})
-            if count:
-                self._counts.add(report.verdict)
+        message = {**message, "author": self.author(user), "authorisations": sorted(held)}
+        # the checker reads attachments from files: each picture lives in a private temporary folder for
+        # the length of the check only, so nothing of a draft outlives it
+        with tempfile.TemporaryDirectory(prefix="councilguard-picture-") as folder:
+            if pictures:
+                message["attachments"] = [*(message.get("attachments") or []), *_written(pictures, Path(folder))]
+            with self._lock:  # the count too: two first-of-the-day inserts never race within this process
+                report = self.checker.check(message)
+                if count:
+                    self._counts.add(report.verdict)
         return report
+
+
+def _written(pictures: Sequence[Picture], folder: Path) -> list[dict[str, str]]:
+    attachments = []
+    for i, picture in enumerate(pictures):
+        path = folder / f"picture-{i}"
+        path.write_bytes(picture.data)
+        attachments.append({"filename": picture.filename or f"picture-{i}", "content_type": picture.content_type,
+                            "path": str(path)})
+    return attachments
 
 
 def _refuse_server_paths(message: dict[str, Any]) -> None:

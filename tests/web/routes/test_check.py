@@ -101,3 +101,47 @@ def test_a_check_stores_nothing_but_an_anonymous_count(app, client, db_path):
         assert not any(needle in cell for cell in cells), needle
     for path in db_path.parent.glob(db_path.name + "*"):  # the file, its WAL and shared memory
         assert b"Quillfeather" not in path.read_bytes(), path.name
+
+
+def _picture(name: str) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+    if name == "logo":
+        from councilguard.policy import Pack
+        return Pack.resolve("croxley-green").logo_path.read_bytes()
+    buffer = BytesIO()
+    Image.new("RGB", (320, 240), (40, 140, 60)).save(buffer, "PNG")  # a plain green picture
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("picture, account, expected", [
+    ("logo", "personal", ["council-logo"]),
+    ("plain", "personal", []),
+])
+def test_a_picture_sent_with_the_draft_is_checked_and_not_kept(app, client, tmp_path, picture, account, expected):
+    import tempfile
+    token = signed_in(app, client, "councillor", email="cllr.ellis@croxleygreen-pc.gov.uk", name="Margaret Ellis")
+    before = set(__import__("os").listdir(tempfile.gettempdir()))
+    data = {"csrf_token": token, "text": "Proud to serve Croxley Green!", "kind": "post", "channel": "facebook",
+            "account": account}
+    page = client.post("/check", data=data, files={"picture": ("banner.png", _picture(picture), "image/png")})
+    assert page.status_code == 200
+    found = [rule for rule in ("council-logo",) if f"</span> {rule}</h3>" in page.text]
+    assert found == expected
+    left = {n for n in set(__import__("os").listdir(tempfile.gettempdir())) - before if "councilguard-picture" in n}
+    assert not left  # the picture's temporary folder is gone
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"not a picture at all", "not a PNG, JPEG, GIF or WebP image"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
+])
+def test_a_bad_picture_gets_a_clear_error_and_keeps_the_draft(app, client, data, problem):
+    token = signed_in(app, client, "councillor")
+    form = {"csrf_token": token, "text": "Our new noticeboard", "kind": "post", "channel": "facebook",
+            "account": "personal"}
+    page = client.post("/check", data=form, files={"picture": ("board.png", data, "image/png")})
+    assert page.status_code == 422
+    assert problem in page.text
+    assert ">Our new noticeboard</textarea>" in page.text

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from councilguard.errors import MessageError
 from councilguard.model import Report
 from councilguard.web import auth
+from councilguard.web.checking import Picture
 from councilguard.web.drafts import ACCOUNTS, KINDS, DraftForm, evidence_views, verdict_words
 from councilguard.web.errors import NotFoundHere, WebError
 from councilguard.web.kept_drafts import KeptDraft, draft_id
+from councilguard.web.remarks import MAX_SCREENSHOT, image_type
 from councilguard.web.roles import CHECKERS, require
 from councilguard.web.templating import page
 from councilguard.web.users import User
@@ -25,10 +28,29 @@ router = APIRouter()
 checker_role = require(*CHECKERS)
 
 
-def run_check(request: Request, user: User, draft: DraftForm, *, count: bool = True) -> Report:
+def run_check(request: Request, user: User, draft: DraftForm, *, count: bool = True,
+              pictures: tuple[Picture, ...] = ()) -> Report:
     """Check ``draft`` as ``user`` with the app's one Checker; count the verdict, keep nothing else."""
     drafts = request.app.state.drafts
-    return drafts.check(user, draft.message(drafts.author(user)), count=count)
+    return drafts.check(user, draft.message(drafts.author(user)), count=count, pictures=pictures)
+
+
+async def picture_in(form) -> tuple[Picture, ...]:
+    """The picture chosen on the form, if any (checked for the council's logo, never kept).
+    Raises MessageError when it is too big or not an image."""
+    upload = form.get("picture")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return ()
+    data = await upload.read(MAX_SCREENSHOT + 1)
+    if not data:
+        return ()
+    if len(data) > MAX_SCREENSHOT:
+        raise MessageError(f"the picture is larger than {MAX_SCREENSHOT // (1024 * 1024)} MB; a smaller copy will do")
+    try:
+        kind = image_type(data)
+    except WebError:
+        raise MessageError("the picture is not a PNG, JPEG, GIF or WebP image") from None
+    return (Picture(upload.filename, kind, data),)
 
 
 def show_check(request: Request, user: User, draft: DraftForm, report: Report | None = None, *,
@@ -77,7 +99,7 @@ async def check(request: Request, user: User = Depends(checker_role)) -> Respons
     form = await request.form()
     draft, kept = DraftForm.from_form(form), _kept_in(request, user, form)
     try:
-        report = run_check(request, user, draft)
+        report = run_check(request, user, draft, pictures=await picture_in(form))
     except MessageError as exc:
         return show_check(request, user, draft, error=exc.problem, status=422, kept=kept,
                           ticked=form.get("keep") == "yes")
