@@ -65,7 +65,7 @@ def test_huge_text_is_checked(checker):
     report = checker.check(text)
     elapsed = time.perf_counter() - start
     assert "abuse-councillor" in report.rules
-    assert elapsed < 60, f"1 MB took {elapsed:.1f} s"
+    assert elapsed < 300, f"1 MB took {elapsed:.1f} s"  # a guard against quadratic work; speed is in benchmarks/
 
 
 def test_text_over_the_limit_is_refused_clearly(checker):

@@ -389,7 +389,7 @@ def test_large_attachment_parses_quickly_in_bounded_memory(tmp_path):
     elapsed = time.perf_counter() - started
     (survey,) = parsed.attachments
     assert (survey.size, survey.sha256, parsed.problems) == (len(data), hashlib.sha256(data).hexdigest(), ())
-    assert elapsed < 6, f"parse took {elapsed:.1f} s"
+    assert elapsed < 60, f"parse took {elapsed:.1f} s"  # a guard against quadratic work, not a speed target
     tracemalloc.start()
     try:
         parse_mail(raw)

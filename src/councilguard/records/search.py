@@ -279,6 +279,8 @@ def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int]
        takes few reads.
     Which of these applies never depends on the offset, so the pages of one search never mix orders.
     """
+    records = session.scalar(select(func.max(RecordRow.id))) or 0  # first: it needs a plain index scan
+    bound = max(PG_LIST_MIN, isqrt(PG_LIST_RATIO * (limit + 1) * records))
     # The planner takes checking a message against the query to be as cheap as comparing two numbers, so
     # when it expects a LIMIT to be reached early it reads rows one by one (a whole table, or a plain
     # index, checking each) rather than ask the full-text indexes: seconds at a million messages. So the
@@ -303,8 +305,6 @@ def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int]
     else:
         candidate, exact = found, True
     cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject)
-    records = session.scalar(select(func.max(RecordRow.id))) or 0
-    bound = max(PG_LIST_MIN, isqrt(PG_LIST_RATIO * (limit + 1) * records))
 
     # Counted without the filters: joining them in would read every candidate before the LIMIT could stop
     # it. More than ``bound`` in the whole archive, and reading the newest messages (filtered, by date)
