@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from councilguard.web import auth
@@ -80,7 +81,8 @@ async def sign_in(request: Request) -> Response:
     except TooManySignIns as exc:
         return page(request, "sign_in.html", exc.status, title="Sign in", email=email, error=exc.message,
                     next_url=next_url)
-    user = request.app.state.users.authenticate(email, password)
+    # argon2 takes tens of milliseconds of CPU on purpose: off the event loop, so checks are not queued behind it
+    user = await run_in_threadpool(request.app.state.users.authenticate, email, password)
     if user is None:
         limiter.failed(*keys)
         return page(request, "sign_in.html", 401, title="Sign in", email=email,
