@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from councilguard.policy import Pack
 from councilguard.web.desk_schema import AcknowledgementRow
+from councilguard.web.roles import Role
+
+if TYPE_CHECKING:
+    from councilguard.web.users import User
+
+ASKED_TO_ACKNOWLEDGE = (Role.COUNCILLOR, Role.STAFF)
+
+
+def asked_to_acknowledge(users: Iterable[User]) -> list[User]:
+    """The councillors and staff whose accounts are switched on: those the desk asks to acknowledge the
+    policy (a switched-off account has left, and would otherwise sit in "not yet acknowledged" for ever)."""
+    return [u for u in users if u.role in ASKED_TO_ACKNOWLEDGE and u.active]
 
 
 @dataclass(frozen=True)

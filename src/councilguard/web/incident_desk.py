@@ -15,17 +15,15 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from councilguard.web.acknowledgements import Acknowledgements, PolicyVersion
+from councilguard.web.acknowledgements import Acknowledgements, PolicyVersion, asked_to_acknowledge
 from councilguard.web.accounts_schema import WebUserRow
 from councilguard.web.desk_schema import RemarkReportRow
 from councilguard.web.errors import FormError, NotFoundHere, WebError
-from councilguard.web.roles import Role
 from councilguard.web.users import User
 from councilguard.workflow.desk_errors import DeskError, NotFound, WrongState
 from councilguard.workflow.incident_sources import ReportedRemark
 from councilguard.workflow.policy_versions import AcknowledgedBy, Reader
 
-ASKED_TO_ACKNOWLEDGE = (Role.COUNCILLOR, Role.STAFF)  # as the desk lists them
 
 
 class WrongStateError(WebError):
@@ -70,4 +68,4 @@ def acknowledged_by(acknowledgements: Acknowledgements) -> AcknowledgedBy:
 
 def readers(users: Iterable[User]) -> list[Reader]:
     """The councillors and staff with accounts: those asked to acknowledge the policy."""
-    return [Reader(u.id, u.name, u.role.label) for u in users if u.role in ASKED_TO_ACKNOWLEDGE]
+    return [Reader(u.id, u.name, u.role.label) for u in asked_to_acknowledge(users)]

@@ -145,6 +145,17 @@ def test_acknowledgements_name_who_has_and_who_has_not(app, people):
     seen = clerk.get("/api/desk/acknowledgements").json()
     assert [p["name"] for p in seen["acknowledged"]] == ["Ann Archer"]
     assert [(p["name"], p["role"]) for p in seen["not_acknowledged"]] == [("Sam Staff", "staff")]
+    by_email = {u.email: u for u in app.state.users.list()}
+    clerk_user, sam = by_email[CLERK[0]], by_email["sam@example.org"]
+    app.state.account_changes.set_active(sam.id, False, clerk_user)  # Sam has left: no longer asked
+    assert clerk.get("/api/desk/acknowledgements").json()["not_acknowledged"] == []
+    assert clerk.get("/api/desk").json()["not_acknowledged"] == 0
+    assert "Sam Staff" not in clerk.get("/desk").text
+
+
+def test_the_summary_counts_official_posts_waiting_and_open_incidents(app, people):
+    summary = people[2].get("/api/desk").json()
+    assert (summary["official_waiting"], summary["open_incidents"]) == (0, 0)
 
 
 def test_held_mail_and_information_requests_are_listed(app, people):

@@ -73,3 +73,11 @@ def test_request_fields_carry_their_limits_descriptions_and_examples(spec):
 def test_the_document_is_public_but_there_is_no_swagger_page(client):
     assert client.get(OPENAPI_URL).status_code == 200  # no secrets in it; tools can read it before signing in
     assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+
+
+def test_every_operation_has_a_tag_and_every_tag_a_description(spec):
+    described = {tag["name"]: tag.get("description", "") for tag in spec["tags"]}
+    for path, method, operation in _operations(spec):
+        assert operation.get("tags"), (method, path)
+        for tag in operation["tags"]:
+            assert described.get(tag), f"tag {tag!r} of {method} {path} has no description"

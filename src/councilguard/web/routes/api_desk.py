@@ -16,12 +16,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from councilguard.web import auth, form_values
-from councilguard.web.acknowledgements import PolicyVersion
+from councilguard.web.acknowledgements import PolicyVersion, asked_to_acknowledge
 from councilguard.web.held_mail import held_records
 from councilguard.web.policy_review import STATUSES, Review
 from councilguard.web.routes.api_common import Body, RowId, body_fields, day, pointed_at, text
 from councilguard.web.routes.api_councillor import ConsentOut, PolicyVersionOut, RemarkOut
-from councilguard.web.routes.desk import ASKED_TO_ACKNOWLEDGE, clerk
+from councilguard.web.routes.desk import clerk
 from councilguard.web.users import User
 
 router = APIRouter(prefix="/api/desk", tags=["desk"])
@@ -37,6 +37,8 @@ class SummaryOut(BaseModel):
     policy_status: Literal["draft", "adopted"]
     review_overdue: bool = Field(description="The policy's next review date has passed")
     not_acknowledged: int = Field(description="Councillors and staff who have not acknowledged the current policy")
+    official_waiting: int = Field(description="Posts for the official accounts waiting for approval")
+    open_incidents: int = Field(description="Incidents in the register not yet closed")
 
 
 class HandledIn(Body):
@@ -154,7 +156,7 @@ def _version(request: Request) -> PolicyVersion:
 
 
 def _people(request: Request) -> list[User]:
-    return [u for u in request.app.state.users.list() if u.role in ASKED_TO_ACKNOWLEDGE]
+    return asked_to_acknowledge(request.app.state.users.list())
 
 
 @router.get("", response_model=SummaryOut)
@@ -167,7 +169,8 @@ def summary(request: Request, user: User = Depends(clerk)) -> SummaryOut:
                       held_mail=held_records(state.archive, limit=0)[0],
                       open_requests=len(state.requests.list_requests(today=today)), policy_status=review.status,
                       review_overdue=review.overdue(today),
-                      not_acknowledged=sum(u.id not in acknowledged for u in _people(request)))
+                      not_acknowledged=sum(u.id not in acknowledged for u in _people(request)),
+                      official_waiting=len(state.official_posts.waiting()), open_incidents=state.incidents.open_count())
 
 
 @router.get("/remarks", response_model=list[RemarkOut])

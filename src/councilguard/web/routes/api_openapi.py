@@ -38,6 +38,15 @@ _TAGS = [
     {"name": "settings", "description": "The policy pack in use and the council's run-time settings. Audited."},
     {"name": "retention", "description": "How long each class of record is kept. Changes are audited."},
     {"name": "audit", "description": "The audit log of every desk and management action, newest first."},
+    {"name": "authorisations", "description": "Authority to speak for the council or to spend, recorded with its "
+                                              "source (resolution, delegation, financial regulations), scope and "
+                                              "expiry; the checker and the relay honour it."},
+    {"name": "official-posts", "description": "The official accounts' queue: authorised people draft, every draft "
+                                              "is checked, the Proper Officer approves; approved posts are archived."},
+    {"name": "incidents", "description": "The incident register, opened only from published material, a report or "
+                                         "a held e-mail; evidence, outcomes and the Monitoring Officer referral."},
+    {"name": "governance", "description": "Policy versions and adoption, attestations, and the evidence pack for "
+                                          "the annual governance return."},
 ]
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from councilguard.web import auth, form_values
-from councilguard.web.acknowledgements import PolicyVersion
+from councilguard.web.acknowledgements import PolicyVersion, asked_to_acknowledge
 from councilguard.web.errors import FormError
 from councilguard.web.held_mail import held_records
 from councilguard.web.policy_review import STATUSES
@@ -26,7 +26,6 @@ from councilguard.web.users import User
 
 router = APIRouter()
 clerk = require(Role.PROPER_OFFICER)
-ASKED_TO_ACKNOWLEDGE = (Role.COUNCILLOR, Role.STAFF)  # whom the desk lists as "not yet acknowledged"
 
 
 def _desk(request: Request, user: User, status: int = 200, **context: Any) -> Response:
@@ -34,7 +33,7 @@ def _desk(request: Request, user: User, status: int = 200, **context: Any) -> Re
     pack = state.checker.pack
     version = PolicyVersion.of(pack)
     acknowledged = state.acknowledgements.of(version)
-    people = [u for u in state.users.list() if u.role in ASKED_TO_ACKNOWLEDGE]
+    people = asked_to_acknowledge(state.users.list())
     held_count, held = held_records(state.archive)
     requests = state.requests.list_requests(today=today)
     context.setdefault("error", None)
