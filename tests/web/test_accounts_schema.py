@@ -15,7 +15,7 @@ def test_migration_matches_the_models_and_downgrades(tmp_path):
     db.upgrade(url)
     engine = db.make_engine(url)
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0009_search_scale"
+        assert db.current_revision(engine) == db.head_revision() == "0010_privacy_edition"
         found = inspect(engine)
         for model in (WebUserRow, CheckCountRow):
             table = model.__table__
@@ -48,5 +48,26 @@ def test_upgrading_a_database_with_people_in_it_keeps_them(tmp_path):
         with engine.begin() as c:
             assert c.execute(text("select active, session_version from web_users")).one() == (1, 0)
             assert c.execute(text("select count(*) from web_acknowledgements")).scalar() == 1
+            # not yet shown the notice: nothing to carry over (0010 marks earlier readers as reading edition 1)
+            assert c.execute(text("select privacy_edition from web_users")).scalar() is None
+    finally:
+        engine.dispose()
+
+
+def test_people_who_read_the_notice_before_editions_read_the_first(tmp_path):
+    from sqlalchemy import text
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    db.upgrade(url, "0009_search_scale")
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as c:
+            for n, seen in ((1, "'2026-01-02 00:00:00'"), (2, "NULL")):
+                c.execute(text("insert into web_users (email, name, role, password_hash, created_at, created_by, "
+                               f"privacy_seen_at) values ('p{n}@example.org', 'P', 'councillor', 'x', "
+                               f"'2026-01-01 00:00:00', 'setup', {seen})"))
+        db.upgrade(engine)
+        with engine.begin() as c:
+            assert c.execute(text("select privacy_edition from web_users order by id")).scalars().all() == [
+                "2026-11-25", None]
     finally:
         engine.dispose()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -9,8 +12,13 @@ from sqlalchemy import select
 from councilguard.records import db
 from councilguard.web.accounts_schema import WebUserRow
 from councilguard.web.errors import AccountError
+from councilguard.web import users as users_module
+from councilguard.web.privacy_notice import NOTICE_EDITION
 from councilguard.web.users import UserStore
 from tests.web.conftest import FAST_HASHER, PASSWORD
+
+
+WELCOME_SHA256 = "7db71ae4300b36890db4c49f7db0bb0407e567e2ce07c2cf2ecb012c5d743207"
 
 
 @pytest.fixture
@@ -72,7 +80,7 @@ def test_the_default_hasher_is_argon2id_and_weaker_hashes_are_upgraded_at_sign_i
     assert not default.check_needs_rehash(stored)
 
 
-def test_privacy_notice_is_marked_once(store, factory):
+def test_privacy_notice_is_marked_once_per_edition(store, factory, monkeypatch):
     user = store.create(email="ann@example.org", name="Ann", role="councillor", password=PASSWORD, created_by="t")
     store.mark_privacy_seen(user.id)
     with factory() as s:
@@ -81,3 +89,16 @@ def test_privacy_notice_is_marked_once(store, factory):
     with factory() as s:
         assert s.scalar(select(WebUserRow.privacy_seen_at)) == first
     assert store.get(user.id).privacy_seen and store.get(user.id + 99) is None
+    monkeypatch.setattr(users_module, "NOTICE_EDITION", "2099-01-01")  # the notice changes: read it again
+    assert not store.get(user.id).privacy_seen
+    store.mark_privacy_seen(user.id)
+    with factory() as s:
+        assert s.execute(select(WebUserRow.privacy_edition)).scalar() == "2099-01-01"
+    assert store.get(user.id).privacy_seen
+
+
+def test_the_notice_cannot_change_without_a_new_edition():
+    """Edit welcome.html, and this fails until NOTICE_EDITION is bumped and the checksum below updated."""
+    template = Path(users_module.__file__).parent / "templates" / "welcome.html"
+    assert (NOTICE_EDITION, hashlib.sha256(template.read_bytes()).hexdigest()) == (
+        "2026-11-25", WELCOME_SHA256)

@@ -34,6 +34,7 @@ class WebUserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     privacy_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    privacy_edition: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the notice's edition last read
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     roster_member: Mapped[str | None] = mapped_column(String(200), nullable=True)  # a name in council.yaml

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from councilguard.web.accounts_schema import WebUserRow
 from councilguard.web.errors import AccountError
+from councilguard.web.privacy_notice import NOTICE_EDITION
 from councilguard.web.roles import ROLES, Role
 
 MIN_PASSWORD = 12
@@ -45,7 +46,7 @@ def as_user(row: WebUserRow) -> User:
 
 
 def _user(row: WebUserRow) -> User:
-    return User(row.id, row.email, row.name, Role(row.role), row.privacy_seen_at is not None, row.active,
+    return User(row.id, row.email, row.name, Role(row.role), row.privacy_edition == NOTICE_EDITION, row.active,
                 row.roster_member, row.session_version)
 
 
@@ -115,9 +116,9 @@ class UserStore:
             return _user(row)
 
     def mark_privacy_seen(self, user_id: int) -> None:
-        """Record that the person has read what councilguard stores (once; later calls keep the first time)."""
+        """Record that the person has read the current edition of what councilguard stores, and when."""
         with self._factory() as s:
             row = s.get(WebUserRow, user_id)
-            if row is not None and row.privacy_seen_at is None:
-                row.privacy_seen_at = datetime.now(timezone.utc)
+            if row is not None and row.privacy_edition != NOTICE_EDITION:
+                row.privacy_seen_at, row.privacy_edition = datetime.now(timezone.utc), NOTICE_EDITION
                 s.commit()

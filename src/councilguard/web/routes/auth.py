@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from councilguard.web import auth
 from councilguard.web.errors import AccountError, TooManySignIns
+from councilguard.web.privacy_notice import NOTICE_EDITION
 from councilguard.web.roles import ANYONE, CHECKERS, Role, public
 from councilguard.web.templating import page
 
@@ -108,7 +109,8 @@ _signed_in.roles = ANYONE  # type: ignore[attr-defined]
 @router.get("/welcome", include_in_schema=False)
 def welcome(request: Request, user=Depends(_signed_in)) -> Response:
     return page(request, "welcome.html", title="What councilguard keeps", user=user,
-                next_url=_home_for(user.role), settings=request.app.state.council_settings.get())
+                next_url=_home_for(user.role), settings=request.app.state.council_settings.get(),
+                edition=NOTICE_EDITION)
 
 
 @router.post("/welcome", dependencies=[Depends(auth.verify_csrf)], include_in_schema=False)
