@@ -47,8 +47,8 @@ def main() -> None:
     model = conduct_module.ConductModel(args.model)
     conduct_module.default_conduct_model = lambda: model  # judge._model() looks it up on each call
     ids = set(json.loads(Path(args.rows).read_text()))
-    rows = [json.loads(line) for p in sorted((ROOT / "data" / "council").glob("train*.jsonl"))
-            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    files = sorted((ROOT / "data" / "council").glob("train*.jsonl")) + sorted((ROOT / "data" / "council").glob("dev*.jsonl"))
+    rows = [json.loads(line) for p in files for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if r["id"] in ids]
     pack = Pack.resolve("croxley-green")
     words = Checker(without_judge(pack))
