@@ -197,9 +197,9 @@ def test_over_the_attachment_limit_is_not_read():
 
 
 def _timed(data: bytes, filename: str, **limits) -> Extracted:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a guard against inflating the bomb, not a speed target
     got = extract_text(data, filename, None, limits=MailLimits(**limits))
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 3
     return got
 
 

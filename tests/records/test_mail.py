@@ -348,9 +348,9 @@ HOSTILE = [  # shapes that would make the stdlib parser take minutes or gigabyte
 
 @pytest.mark.parametrize("label, raw, problem", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_hostile_shapes_stay_fast(label, raw, problem):
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time, so a busy machine does not fail it: a guard against runaway work
     parsed = parse_mail(raw)
-    assert time.perf_counter() - started < 3, label
+    assert time.process_time() - started < 6, label
     assert parsed.raw_sha256 == hashlib.sha256(raw).hexdigest()
     if problem:
         assert problem in parsed.problems, parsed.problems
@@ -370,9 +370,9 @@ def test_attachment_over_the_text_limit_is_hashed_not_read():
 def test_zip_bomb_attachment_is_refused_without_inflating(tmp_path):
     path = tmp_path / "bomb.eml"
     path.write_bytes(mc.with_attachment("bomb.zip", "application/zip", mc.zip_bomb()))
-    started = time.perf_counter()
+    started = time.process_time()  # inflating the bomb would take far longer (and the memory check below)
     parsed = parse_mail(path.read_bytes())
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 4
     (bomb,) = parsed.attachments
     assert bomb.text is None
     assert any(p.startswith("attachment 'bomb.zip' not opened: compressed size") and

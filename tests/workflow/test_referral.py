@@ -92,8 +92,8 @@ def test_a_pasted_run_of_thousands_of_characters_does_not_stall_the_pack(lite):
     """A line of base64 or a long link pasted as evidence is cut across lines, quickly, and kept whole."""
     run = "QUJD" * 2_500  # 10,000 characters without a space
     n = lite.incidents.open_published(CLERK, published(text=f"See {run} there"), summary="x").id
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the old line-wrap took 35 s of it, so this still catches that
     made = referral_pack(lite.incidents, n, lite.checker, prepared_by=CLERK)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 10
     pages, _ = _text(made.pdf)
     assert "".join("".join(pages).split()).count("QUJD") == 2 * 2_500  # the words complained of, and as evidence
