@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Callable
 
 from councilguard.gateway.decide import Decision
 from councilguard.gateway.spool import Envelope
@@ -77,10 +78,12 @@ def minimal_item(raw: bytes, envelope: Envelope, report: Report | None, decision
                        override_justification=decision.override_justification)
 
 
-def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem) -> int:
-    """Archive ``item`` and return its record id; if the archive refuses one of its values, archive ``fallback``."""
+def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem,
+         before_commit: Callable[[int], None] | None = None) -> int:
+    """Archive ``item`` and return its record id; if the archive refuses one of its values, archive ``fallback``.
+    ``before_commit`` goes to :meth:`Archive.keep` (called for whichever of the two is committed)."""
     try:
-        return archive.keep(item, actor="relay")
+        return archive.keep(item, actor="relay", before_commit=before_commit)
     except ArchiveItemError as exc:
         log.warning("archive refused part of a relayed message (%s); keeping a minimal record", exc)
-        return archive.keep(fallback, actor="relay")
+        return archive.keep(fallback, actor="relay", before_commit=before_commit)

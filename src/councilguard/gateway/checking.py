@@ -3,7 +3,7 @@
 Parsing and checking are CPU work in Python, so threads take turns under the GIL and a two-core machine
 checks one message at a time. A pool of worker processes, each with its own Checker, uses every core;
 the relay's process keeps the SMTP conversations, the archive and the spool. A worker that dies (a
-crash in a native model library, say) costs only the message it had: the pool is rebuilt and that
+crash in a native model library, say) costs only the message it had: that worker is replaced and the
 message goes the way the pack's ``on_checker_failure`` says, like any other checker failure.
 
 Workers are started with ``spawn`` (never ``fork`` from a process with threads running) and exit on
@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
+import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Iterable
+from multiprocessing.connection import Connection
+from typing import Callable, Iterable
 
 from councilguard.engine import Checker
 from councilguard.gateway.archiving import blind_copies
@@ -63,17 +64,33 @@ def message_for(parsed: ParsedMail, envelope: Envelope, council: Council, held: 
     return message.model_copy(update=update)
 
 
-def examine(checker: Checker, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
-    """Parse and check one message; a checker that raises is reported as a failure, never raised."""
+Held = frozenset[str] | Callable[[], frozenset[str]]
+
+
+def _resolve(held: Held) -> frozenset[str]:
+    return held() if callable(held) else held
+
+
+def examine(checker: Checker, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
+    """Parse and check one message; a checker that raises is reported as a failure, never raised.
+
+    ``held`` may be a function: it is called after parsing, so a pool can look it up meanwhile.
+    """
     start = time.perf_counter()
     parsed = parse_mail(raw)
+    mark = time.perf_counter()
+    return _check(checker, parsed, envelope, _resolve(held), mark - start)
+
+
+def _check(checker: Checker, parsed: ParsedMail, envelope: Envelope, held: frozenset[str],
+           parse_seconds: float) -> Examined:
     mark = time.perf_counter()
     try:
         report, failure = checker.check(message_for(parsed, envelope, checker.pack.council, held)), None
     except Exception as exc:  # a checker failure must neither lose the message nor pass it silently
         log.exception("the checker failed on a message from %s", envelope.mail_from)
         report, failure = None, f"{type(exc).__name__}: {exc}"[:200]
-    return Examined(parsed, report, failure, mark - start, time.perf_counter() - mark)
+    return Examined(parsed, report, failure, parse_seconds, time.perf_counter() - mark)
 
 
 class InProcess:
@@ -82,7 +99,7 @@ class InProcess:
     def __init__(self, checker: Checker):
         self.checker = checker
 
-    def __call__(self, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
+    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
         return examine(self.checker, raw, envelope, held)
 
     def close(self) -> None:
@@ -90,8 +107,15 @@ class InProcess:
 
 
 # --- the process pool -------------------------------------------------------------------------------------
+#
+# Each worker has its own pipe, used by one relay thread at a time: the raw bytes go down it once, as bytes
+# (not pickled), and the Examined comes back. No queue-feeding or result-collecting threads stand between
+# them (as in concurrent.futures' pool), so a message costs no extra thread switches in the relay's busy
+# process. The exchange is: raw bytes, envelope, then the sender's authorisations, which the relay looks
+# up while the worker parses; then the worker answers.
 
-_child: Checker | None = None
+DIED = "the checker process died (BrokenProcessPool)"
+_READY = "ready"
 
 
 def _watch_parent(parent: int) -> None:
@@ -101,55 +125,122 @@ def _watch_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _child_start(policy: str | None, parent: int) -> None:
-    global _child
+def _child_main(conn: Connection, policy: str | None, parent: int) -> None:
+    """A worker: load the Checker, say so, then examine what the pipe brings until it closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the relay, which then closes our pipe
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
-    _child = Checker.from_pack(policy)
-    _child.warm_up()
+    try:
+        checker = Checker.from_pack(policy)
+        checker.warm_up()
+    except BaseException as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"[:500]))
+        raise
+    conn.send((_READY, os.getpid()))
+    while True:
+        try:
+            raw = conn.recv_bytes()
+        except (EOFError, OSError):  # the relay closed the pipe: stop
+            return
+        envelope = conn.recv()
+        start = time.perf_counter()
+        parsed = parse_mail(raw)
+        parse_seconds = time.perf_counter() - start
+        held = conn.recv()
+        conn.send(_check(checker, parsed, envelope, held, parse_seconds))
 
 
-def _child_examine(raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
-    assert _child is not None, "the checker process was not started"
-    return examine(_child, raw, envelope, held)
+class _Died(Exception):
+    """The worker process is gone (or never came up)."""
 
 
-def _child_ready() -> int:
-    time.sleep(0.3)  # long enough that each start-up task lands on a different worker
-    return os.getpid()
+class _Worker:
+    """One checker process and the relay's end of its pipe."""
+
+    def __init__(self, policy: str | None):
+        context = multiprocessing.get_context("spawn")  # never fork a process with threads running
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_child_main, args=(child, policy, os.getpid()), daemon=True,
+                                       name="councilguard-checker")
+        self.process.start()
+        child.close()  # so a dead worker reads as end-of-file here
+        self.pid: int | None = None
+
+    def ready(self, timeout: float | None) -> None:
+        """Wait until the worker has loaded its Checker; _Died if it failed or exited."""
+        if self.pid is not None:
+            return
+        try:
+            if not self.conn.poll(timeout):
+                raise _Died(f"the checker process did not start within {timeout:.0f} s")
+            what, detail = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _Died(f"the checker process exited while starting ({type(exc).__name__})") from None
+        if what != _READY:
+            raise _Died(f"the checker process could not load the policy pack ({detail})")
+        self.pid = detail
+
+    def examine(self, raw: bytes, envelope: Envelope, held: Held) -> Examined:
+        try:
+            self.conn.send_bytes(raw)
+            self.conn.send(envelope)
+            chosen = _resolve(held)
+            self.conn.send(chosen)
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _Died(type(exc).__name__) from None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.conn.close()  # the worker reads end-of-file and exits
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout)
 
 
 class ProcessPool:
     """Check in ``processes`` worker processes, each loading the pack's Checker once."""
 
+    START_TIMEOUT = 300.0  # a worker restarted mid-run loads its models while its message waits
+
     def __init__(self, policy: str | None, processes: int):
         self.policy = policy
         self.processes = processes
-        self._lock = threading.Lock()
-        self._pool = self._make()
-
-    def _make(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_child_start, initargs=(self.policy, os.getpid()))
+        self._workers = [_Worker(policy) for _ in range(processes)]
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self._workers:
+            self._idle.put(worker)
 
     def start(self, timeout: float = 120.0) -> None:
-        """Start every worker and wait until each has loaded its Checker."""
-        futures = [self._pool.submit(_child_ready) for _ in range(self.processes)]
-        for future in futures:
-            future.result(timeout)
+        """Wait until every worker has loaded its Checker (RuntimeError if one cannot)."""
+        for worker in self._workers:
+            try:
+                worker.ready(timeout)
+            except _Died as exc:
+                raise RuntimeError(str(exc)) from None
 
-    def __call__(self, raw: bytes, envelope: Envelope, held: frozenset[str] = frozenset()) -> Examined:
-        pool = self._pool
+    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
+        worker = self._idle.get()
         try:
-            return pool.submit(_child_examine, raw, envelope, held).result()
-        except BrokenProcessPool as exc:
-            log.error("a checker process died (%s); starting new ones", exc)
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = self._make()
+            worker.ready(self.START_TIMEOUT)
+            return worker.examine(raw, envelope, held)
+        except _Died as exc:
+            log.error("a checker process died (%s); starting a new one", exc)
+            worker = self._replace(worker)
             start = time.perf_counter()
             parsed = parse_mail(raw)
-            return Examined(parsed, None, "the checker process died (BrokenProcessPool)",
-                            time.perf_counter() - start, 0.0)
+            return Examined(parsed, None, DIED, time.perf_counter() - start, 0.0)
+        except BaseException:  # the exchange broke off half-way: the pipe cannot be trusted again
+            worker = self._replace(worker)
+            raise
+        finally:
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.stop(timeout=1.0)
+        fresh = _Worker(self.policy)
+        self._workers = [fresh if w is worker else w for w in self._workers]
+        return fresh
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for worker in self._workers:
+            worker.stop()

@@ -15,13 +15,15 @@ import logging
 import threading
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 from councilguard.gateway import replies
 from councilguard.gateway.archiving import archive_item, keep, minimal_item
-from councilguard.gateway.checking import Examined
+from councilguard.gateway.checking import Examined, Held
 from councilguard.gateway.decide import HOLD, RELAY, Decision, decide
 from councilguard.gateway.notify import HeldMessage, NoticeSender, held_notice
 from councilguard.gateway.override import find_override, strip_override
@@ -52,10 +54,37 @@ class IntakeStats:
                 self.seconds[phase] = self.seconds.get(phase, 0.0) + spent
 
 
+class _Staged:
+    """One message's spool file, written to tmp/ on a helper thread (see :meth:`Intake.accept`)."""
+
+    def __init__(self, spool: Spool, stager: ThreadPoolExecutor):
+        self.spool, self.stager = spool, stager
+        self.future: Future[Path] | None = None
+
+    def start(self, entry: SpoolEntry, data: bytes) -> None:
+        self.drop()  # an attempt the archive rolled back (it then keeps the minimal record) leaves nothing
+        self.future = self.stager.submit(self.spool.stage, entry, data)
+
+    def path(self) -> Path:
+        """The staged file, once written (raises what the write raised)."""
+        if self.future is None:
+            raise RuntimeError("the spool file was never staged")
+        return self.future.result()
+
+    def drop(self) -> None:
+        """Remove the staged file, if there is one, once its write has finished."""
+        future, self.future = self.future, None
+        if future is not None:
+            try:
+                self.spool.discard(future.result())
+            except Exception:  # it was never written, or tmp/ is cleared on the next start anyway
+                pass
+
+
 class Intake:
     """Takes each message the SMTP server received to its decision; thread-safe."""
 
-    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope, frozenset[str]], Examined], archive: Archive,
+    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope, Held], Examined], archive: Archive,
                  spool: Spool, *, settings: RelaySettings | None = None, notices: NoticeSender | None = None,
                  on_spooled: Callable[[], None] | None = None,
                  authorities: Callable[[str], frozenset[str]] | None = None):
@@ -68,6 +97,10 @@ class Intake:
         self.on_spooled = on_spooled or (lambda: None)
         self.authorities = authorities  # what a sender address holds today (the register of authorisations)
         self.stats = IntakeStats()
+        self._stager = ThreadPoolExecutor(4, thread_name_prefix="councilguard-stage")
+
+    def close(self) -> None:
+        self._stager.shutdown(wait=True)
 
     def accept(self, envelope: Envelope, raw: bytes) -> str:
         """The SMTP reply for one received message (after archiving and spooling it when accepted)."""
@@ -75,25 +108,40 @@ class Intake:
             return str(replies.R554_EMPTY_MESSAGE)
         received_at = datetime.now(timezone.utc)
         start = time.perf_counter()
-        examined = self.examine(raw, envelope, self._held_by(envelope.mail_from))
+        # the sender's authorisations are looked up when the checker asks: in a pool, while it parses
+        examined = self.examine(raw, envelope, lambda: self._held_by(envelope.mail_from))
         parsed, report = examined.parsed, examined.report
         timings = {"parse": examined.parse_seconds, "check": examined.check_seconds}
         decision = decide(report, self.settings, failure=examined.failure,
                           justification=find_override(raw, self.settings.override_header),
                           suspect_headers=parsed.headers_suspect)
+        # An accepted message's spool file is written (to tmp/) while the archive commits, once the record
+        # id is known; it goes into its folder only after the commit. So a crash at any point before the
+        # 250 leaves it archived or not, and never spooled without its record.
+        staged = _Staged(self.spool, self._stager)
+        outgoing = strip_override(raw, self.settings.override_header) if decision.accepted else b""
+
+        def stage(record_id: int) -> None:
+            if decision.accepted:
+                staged.start(self._entry(parsed, envelope, decision, record_id, received_at), outgoing)
+
         mark = time.perf_counter()
         try:
             record_id = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
-                          minimal_item(raw, envelope, report, decision, received_at))
+                             minimal_item(raw, envelope, report, decision, received_at), before_commit=stage)
         except Exception as exc:
+            staged.drop()
             log.exception("could not archive a message from %s", envelope.mail_from)
             return str(replies.R451_LOCAL_ERROR.format(why=f"the archive could not be written: {type(exc).__name__}"))
         timings["archive"] = time.perf_counter() - mark
         mark = time.perf_counter()
         if decision.accepted:
             try:
-                self._spool(raw, parsed, envelope, report, decision, record_id, received_at)
+                self.spool.publish(staged.path(), QUEUE if decision.action == RELAY else HELD)
+                if decision.action == HOLD and envelope.mail_from.strip():
+                    self._notify(parsed, envelope, report, decision, record_id, received_at)
             except OSError as exc:
+                staged.drop()
                 log.exception("could not spool record %s", record_id)
                 return str(replies.R451_LOCAL_ERROR.format(why=f"the spool could not be written: {exc.strerror}"))
             self.on_spooled()
@@ -115,16 +163,12 @@ class Intake:
             log.exception("could not read the authorisations of %s; checking without them", sender)
             return frozenset()
 
-    def _spool(self, raw: bytes, parsed: ParsedMail, envelope: Envelope, report: Report | None,
-               decision: Decision, record_id: int, received_at: datetime) -> None:
-        outgoing = strip_override(raw, self.settings.override_header)
-        entry = SpoolEntry(id=new_id(), envelope=envelope, received_at=received_at, record_id=record_id,
-                           sender=str(parsed.from_) if parsed.from_ else envelope.mail_from,
-                           subject=parsed.subject or "", rules=decision.rules, reasons=decision.reasons,
-                           raw_sha256=parsed.raw_sha256, extra={"disposition": decision.disposition})
-        self.spool.put(entry, outgoing, folder=QUEUE if decision.action == RELAY else HELD)
-        if decision.action == HOLD and envelope.mail_from.strip():
-            self._notify(parsed, envelope, report, decision, record_id, received_at)
+    def _entry(self, parsed: ParsedMail, envelope: Envelope, decision: Decision, record_id: int,
+               received_at: datetime) -> SpoolEntry:
+        return SpoolEntry(id=new_id(), envelope=envelope, received_at=received_at, record_id=record_id,
+                          sender=str(parsed.from_) if parsed.from_ else envelope.mail_from,
+                          subject=parsed.subject or "", rules=decision.rules, reasons=decision.reasons,
+                          raw_sha256=parsed.raw_sha256, extra={"disposition": decision.disposition})
 
     def _notify(self, parsed: ParsedMail, envelope: Envelope, report: Report | None, decision: Decision,
                 record_id: int, received_at: datetime) -> None:

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import MISSING, SMTP, syntax
 
 from councilguard.engine import Checker
 from councilguard.gateway import replies
@@ -29,6 +29,7 @@ from councilguard.gateway.config import RelayConfig, human_size
 from councilguard.gateway.delivery import DeliveryWorker
 from councilguard.gateway.intake import Intake
 from councilguard.gateway.notify import NoticeSender
+from councilguard.gateway.smtp_data import NOMINAL, TOO_LONG, read_data
 from councilguard.gateway.spool import Envelope, Spool
 from councilguard.policy import Pack, RelaySettings
 from councilguard.records.archive import Archive
@@ -60,7 +61,43 @@ class RelayHandler:
 
 
 class RelaySMTP(SMTP):
-    """aiosmtpd's SMTP with the relay's own clear text for its built-in size and line-length refusals."""
+    """aiosmtpd's SMTP with the relay's own clear text for its built-in size and line-length refusals, and
+    DATA read in large pieces (:mod:`.smtp_data`) rather than line by line."""
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        if self._decode_data:  # the relay never decodes; anyone who does gets aiosmtpd's own reader
+            return await super().smtp_DATA(arg)
+        # aiosmtpd 1.4.6's DATA (pinned), with its line loop replaced by read_data
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        try:
+            content, state = await read_data(self._reader, self.data_size_limit, self.line_length_limit)
+        except asyncio.CancelledError:  # aiosmtpd cancels this when the connection drops
+            log.info("connection lost during DATA")
+            self._writer.close()
+            raise
+        except asyncio.IncompleteReadError:  # the end of the stream came first: nothing was accepted
+            log.info("connection closed during DATA")
+            self._writer.close()
+            return
+        if state != NOMINAL:
+            await self.push("500 Line too long (see RFC5321 4.5.3.1.6)" if state == TOO_LONG
+                            else "552 Error: Too much mail data")
+            self._set_post_data_state()
+            return
+        self.envelope.content = self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
 
     async def push(self, status: Any) -> None:
         if isinstance(status, str):
@@ -164,6 +201,8 @@ class Relay:
         if self._examine is not None:
             self._examine.close()
             self._examine = None
+        if self.intake is not None:
+            self.intake.close()
         if self.worker is not None:
             self.worker.stop()
             self.worker = None

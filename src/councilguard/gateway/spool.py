@@ -128,6 +128,12 @@ class Spool:
     # --- writing ----------------------------------------------------------------------------------------
     def put(self, entry: SpoolEntry, data: bytes, *, folder: str = QUEUE) -> SpoolEntry:
         """Store ``entry`` with its bytes durably in ``folder``; when this returns, it survives a crash."""
+        self.publish(self.stage(entry, data), folder)
+        return entry
+
+    def stage(self, entry: SpoolEntry, data: bytes) -> Path:
+        """Write ``entry`` and its bytes durably to ``tmp/`` (in no folder yet, so nothing delivers it, and a
+        restart clears it): the first half of :meth:`put`, which the relay overlaps with its archive commit."""
         if entry.kind not in KINDS:
             raise SpoolError(f"spool entry kind {entry.kind!r} is not one of {', '.join(KINDS)}")
         tmp = self.root / TMP / entry.id
@@ -136,9 +142,16 @@ class Spool:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, self.root / folder / entry.id)
+        return tmp
+
+    def publish(self, staged: Path, folder: str = QUEUE) -> None:
+        """Move a staged file into ``folder``, durably: when this returns, it survives a crash."""
+        os.replace(staged, self.root / folder / staged.name)
         _fsync_dir(self.root / folder)
-        return entry
+
+    def discard(self, staged: Path) -> None:
+        """Drop a staged file that will not be published (it was never acknowledged)."""
+        staged.unlink(missing_ok=True)
 
     def rewrite(self, entry: SpoolEntry, data: bytes) -> None:
         """Replace a queued entry atomically (e.g. with only the recipients still to be tried)."""

@@ -12,7 +12,7 @@ import json
 import re
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -86,11 +86,19 @@ class Archive:
         with self._sessions() as s:
             return self._record(s, record_id)
 
-    def keep(self, item: ArchiveItem, *, actor: str = "system") -> int:
-        """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path)."""
+    def keep(self, item: ArchiveItem, *, actor: str = "system",
+             before_commit: Callable[[int], None] | None = None) -> int:
+        """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path).
+
+        ``before_commit(record_id)``, if given, is called once the rows are written and just before the
+        commit (if it raises, nothing is kept): the relay starts its spool write there, so that write
+        and the commit's flush to disk overlap.
+        """
         prepared = Prepared.of(item.validated())
         with db.write_session(self._sessions) as s:
             [(record_id, _)] = archive_write.write(s, [(prepared, None)], actor=actor, duplicate=True)
+            if before_commit is not None:
+                before_commit(record_id)
             return record_id
 
     def add_many(self, items: list[tuple[ArchiveItem, dict | None]], *, actor: str = "system") -> dict[str, int]:
