@@ -262,3 +262,50 @@ def test_postgresql_finds_the_same_messages_whichever_way_it_searches(db_url, ma
             assert all("[" in h.snippet for h in seen), query  # the snippet marks what matched
     finally:
         archive.close()
+
+
+def test_postgresql_lists_a_word_in_most_messages_from_the_newest_without_counting(db_url, make_item, monkeypatch):
+    """A word in nearly every message: the newest messages fill the page before the full-text index is asked
+    anything (counting its candidates would make the index hand back nearly the whole archive), and every
+    page of the search is read the same way: newest first, each match once, none missed."""
+    from sqlalchemy import event
+
+    from councilguard.records import search as search_module
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's strategies; SQLite's FTS5 index reads positions itself")
+    # As a million messages would make them, scaled down to 600: the sample of the newest
+    # PG_FIRST_LOOK pages speaks for more messages than the count would accept or rank.
+    monkeypatch.setattr(search_module, "PG_RANK_LIMIT", 20)
+    monkeypatch.setattr(search_module, "PG_LIST_MIN", 50)
+    monkeypatch.setattr(search_module, "PG_LIST_RATIO", 0)
+    archive = Archive.open(db_url, migrate=False)
+    statements: list[str] = []
+    event.listen(archive.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
+    try:
+        items = [make_item(subject=f"Rota {i}", body=f"The allotment rota for day {i}." if i % 12 else
+                           f"The pavilion rota for day {i}, and a culvert.", days=(i * 7) % 600) for i in range(600)]
+        ids = archive.add_many([(item, None) for item in items])
+        allotment = {ids[hashlib.sha256(item.raw).hexdigest()] for item in items if "allotment" in item.body_text}
+        statements.clear()
+        seen, offset = [], 0
+        while True:
+            page = archive.search(SearchCriteria(query="allotment"), limit=20, offset=offset)
+            if offset == 0:
+                assert not any("count(" in s.lower() for s in statements), "the first page counted the matches"
+            assert page.ranked is False
+            seen.extend(page.hits)
+            if not page.has_more:
+                break
+            offset += 20
+        assert len(seen) == len(allotment) == 550 and {h.record_id for h in seen} == allotment
+        order = [(h.dated_at, h.record_id) for h in seen]
+        assert order == sorted(order, reverse=True)
+        assert all("[allotment]" in h.snippet for h in seen[:40])
+        statements.clear()
+        rare = archive.search(SearchCriteria(query="culvert"), limit=20)  # in 50: counted, then listed
+        assert any("count(" in s.lower() for s in statements) and len(rare.hits) == 20 and rare.has_more
+        assert not rare.ranked and all("culvert" in h.snippet for h in rare.hits)
+    finally:
+        archive.close()
