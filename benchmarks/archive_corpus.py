@@ -37,8 +37,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from io import BytesIO
 from pathlib import Path
+
+from corpus import pdf_file  # the benchmarks folder is on sys.path (archive_search, archive_write)
 
 from councilguard.records.items import ArchivedAttachment, ArchiveItem
 
@@ -315,17 +316,7 @@ def _pdf_bytes(pages: list[str], image: bytes) -> bytes:
         kids.append(len(objects))
     objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
     objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    out = BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref))
-    return out.getvalue()
+    return pdf_file(objects, len(objects))
 
 
 def _wrap(text: str, width: int = 76) -> list[str]:

@@ -34,13 +34,12 @@ import time
 import zlib
 from email.message import EmailMessage
 from email.policy import SMTP
-from io import BytesIO
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import email_3000  # noqa: E402
+from corpus import email_3000, pdf_file  # noqa: E402
 from timing import percentile  # noqa: E402
 
 from aiosmtpd.controller import Controller  # noqa: E402
@@ -93,17 +92,7 @@ def make_pdf(rng: random.Random, pages_text: list[str], image_side: int = 256) -
     assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))) \
         == pages_id
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    out = BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref))
-    return out.getvalue()
+    return pdf_file(objects, catalog)
 
 
 def make_messages(n: int, seed: int = 7) -> list[bytes]:

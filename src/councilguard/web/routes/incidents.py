@@ -9,7 +9,7 @@ Only the Proper Officer may use these pages; every action is in the desk's audit
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -81,22 +81,27 @@ async def open_published(request: Request, user: User = Depends(clerk)) -> Respo
 @router.post("/desk/incidents/from-remark/{report_id}", dependencies=[Depends(auth.verify_csrf)],
              include_in_schema=False)
 async def open_from_remark(report_id: int, request: Request, user: User = Depends(clerk)) -> Response:
-    form = await request.form()
-    summary = str(form.get("summary") or "").strip() or f"Remark reported to the Clerk (report {report_id})"
-    try:
-        made = request.app.state.incidents.open_from_remark(user.email, report_id, summary=summary)
-    except DeskError as exc:
-        raise as_web_error(exc) from None
-    return RedirectResponse(f"/desk/incidents/{made.id}?done=opened", 303)
+    summary = await _summary(request, f"Remark reported to the Clerk (report {report_id})")
+    return _opened(lambda: request.app.state.incidents.open_from_remark(user.email, report_id, summary=summary))
 
 
 @router.post("/desk/incidents/from-held/{record_id}", dependencies=[Depends(auth.verify_csrf)],
              include_in_schema=False)
 async def open_from_held(record_id: int, request: Request, user: User = Depends(clerk)) -> Response:
+    summary = await _summary(request, f"E-mail held by the relay (record {record_id})")
+    return _opened(lambda: request.app.state.incidents.open_from_held_email(user.email, record_id, summary=summary))
+
+
+async def _summary(request: Request, default: str) -> str:
+    """The summary the Clerk typed, or ``default`` naming the source."""
     form = await request.form()
-    summary = str(form.get("summary") or "").strip() or f"E-mail held by the relay (record {record_id})"
+    return str(form.get("summary") or "").strip() or default
+
+
+def _opened(open_incident: Callable[[], Any]) -> Response:
+    """Open the incident and show it; a desk error (no such source, wrong state) answers as the web error."""
     try:
-        made = request.app.state.incidents.open_from_held_email(user.email, record_id, summary=summary)
+        made = open_incident()
     except DeskError as exc:
         raise as_web_error(exc) from None
     return RedirectResponse(f"/desk/incidents/{made.id}?done=opened", 303)
