@@ -23,6 +23,7 @@ from councilguard.detectors.conduct_words import (
 )
 from councilguard.detectors.registry import detector
 from councilguard.text.lexicon import Lexicon
+from councilguard.text.caseless import caseless
 
 TargetKind = Literal["councillor", "staff", "council", "public"]
 
@@ -55,15 +56,14 @@ def hurtful_words(ctx: Context) -> list[tuple[int, int]]:
     return ctx.memo("conduct.hurtful-words", find)
 
 
-_THREATS = [re.compile(p, re.IGNORECASE) for p in THREATS]
-_INCITE = [re.compile(p, re.IGNORECASE) for p in INCITEMENT]
-_HARASS = [re.compile(p, re.IGNORECASE) for p in HARASSMENT]
-_COPULA = re.compile(
+_THREATS = [caseless(p) for p in THREATS]
+_INCITE = [caseless(p) for p in INCITEMENT]
+_HARASS = [caseless(p) for p in HARASSMENT]
+_COPULA = caseless(
     r"^(?:\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
     r"such|just|really|truly|an?|the|total|absolute|utter|complete|proper|real|bloody|nothing but|"
-    r"bunch of|lot of|pack of|of|you|who|which|like|what|as|so|very|one|little|sad|old)\b)*\s*$",
-    re.IGNORECASE)
-_NEXT_TO = re.compile(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$", re.IGNORECASE)
+    r"bunch of|lot of|pack of|of|you|who|which|like|what|as|so|very|one|little|sad|old)\b)*\s*$")
+_NEXT_TO = caseless(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$")
 
 
 def abuse_hits(ctx: Context) -> list[AbuseHit]:
@@ -133,13 +133,12 @@ def negated(text: str, start: int) -> bool:
     return any(w in NEGATORS or w.endswith("n't") for w in before)
 
 
-_COPULA_LOOSE = re.compile(
+_COPULA_LOOSE = caseless(
     r"^\s*,?\s*(?:(?:is|are|was|were|'s|’s|'re|’re|has\s+been|have\s+been|remains?|looks?\s+like|acting\s+like|"
     r"seems?(?:\s+like)?|is\s+just|is\s+such)\s+)(?:(?!(?:on|in|at|with|for|from|to|about|by|into|over|under|"
-    r"and|but|or)\b)[\w'-]+\s+){0,4}$", re.IGNORECASE)
-_PRONOUN_PREDICATE = re.compile(r"\b(?:he|she|they|it)(?:'s|’s|\s+is|\s+are|'re|’re|\s+was)\s+(?:(?:a|an|so|such|just|really|totally|completely|utterly)\s+)*$",
-                                re.IGNORECASE)
-_EXCLAIM = re.compile(r"^\W*(?:what|such)\s+an?\b", re.IGNORECASE)
+    r"and|but|or)\b)[\w'-]+\s+){0,4}$")
+_PRONOUN_PREDICATE = caseless(r"\b(?:he|she|they|it)(?:'s|’s|\s+is|\s+are|'re|’re|\s+was)\s+(?:(?:a|an|so|such|just|really|totally|completely|utterly)\s+)*$")
+_EXCLAIM = caseless(r"^\W*(?:what|such)\s+an?\b")
 
 
 def _predicated(text: str, start: int, end: int, target: T.Mention, sentence_start: int = 0) -> bool:
@@ -219,7 +218,7 @@ _UNDERMINE = [
     (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b", 0.6,
      "says the council wastes public money"),
 ]
-_UNDERMINE_RX = [(re.compile(p, re.IGNORECASE), s, w) for p, s, w in _UNDERMINE]
+_UNDERMINE_RX = [(caseless(p), s, w) for p, s, w in _UNDERMINE]
 
 
 @detector("conduct.undermines-council")

@@ -7,10 +7,10 @@ paid. Passing on confidential material someone else wrote still discloses it, so
 
 from __future__ import annotations
 
-import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
 TOPICS = [
     (r"\b(?:closed|private|confidential)\s+(?:session|part|meeting|item|briefing)\b|\bin\s+camera\b|\bpart\s+(?:2|ii|two)\b|"
@@ -27,24 +27,22 @@ TOPICS = [
     (r"\b(?:marked\s+)?(?:strictly\s+)?(?:confidential|private\s+and\s+confidential|not\s+for\s+(?:publication|circulation|sharing))\b|"
      r"\bembargoed\b", "material marked confidential"),
 ]
-_TOPICS = [(re.compile(p, re.IGNORECASE), what) for p, what in TOPICS]
+_TOPICS = [(caseless(p), what) for p, what in TOPICS]
 
-DISCLOSURE = re.compile(
+DISCLOSURE = caseless(
     r"\b(?:agreed|decided|resolved|voted|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
     r"told\s+us|said|says|advised|advice\s+(?:is|was)|found|recommended|admitted|revealed|showed|shows|came\s+in\s+at|"
     r"was\s+sacked|was\s+dismissed|is\s+being|has\s+been|going\s+to\s+(?:sack|dismiss|settle|pay)|will\s+(?:sack|dismiss|settle|pay|get)|"
     r"can'?t\s+say\s+much\s+but|between\s+(?:you\s+and\s+me|ourselves)|off\s+the\s+record|not\s+supposed\s+to\s+(?:say|tell)|"
-    r"shouldn'?t\s+(?:really\s+)?(?:say|tell|be\s+telling))\b|£\s?\d",
-    re.IGNORECASE)
-PROCEDURAL = re.compile(
+    r"shouldn'?t\s+(?:really\s+)?(?:say|tell|be\s+telling))\b|£\s?\d")
+PROCEDURAL = caseless(
     r"\b(?:will\s+be\s+(?:taken|held|discussed|considered)|is\s+to\s+be\s+(?:taken|considered)|to\s+consider\s+whether\s+to\s+exclude|"
     r"resolved\s+to\s+exclude\s+the\s+public|agenda|under\s+the\s+public\s+bodies\s+\(admission\s+to\s+meetings\)|"
     r"i\s+can'?t\s+(?:comment|discuss|say\s+anything)|we\s+can'?t\s+(?:comment|discuss)|(?:it|this)\s+is\s+confidential\s+so\s+i\s+can'?t|"
     # a refusal, or what is already public record: nothing confidential is disclosed
     r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
-    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so)\b",
-    re.IGNORECASE)
+    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so)\b")
 
 
 @detector("confidential.disclosure")

@@ -7,12 +7,12 @@ paywalled article, or someone's photo without permission, is.
 
 from __future__ import annotations
 
-import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
-WHOLE_WORK = re.compile(
+WHOLE_WORK = caseless(
     r"\b(?:(?:here'?s|here\s+is|pasted|copied|posting|reposting|sharing|attached|attaching)\s+(?:below\s+)?(?:is\s+)?(?:the\s+)?"
     r"(?:full|whole|entire|complete)\s+(?:text|article|piece|story|report|book|chapter|map|album|song|track|film|video|episode|match|programme|photo\s+set)|"
     r"(?:full|whole|entire|complete)\s+(?:text|article|piece|story)\s+(?:of\s+the\s+article\s+)?(?:pasted|copied|below|attached|reproduced)|"
@@ -21,17 +21,14 @@ WHOLE_WORK = re.compile(
     r"(?:scanned|photocopied)\s+(?:the\s+)?(?:whole|entire|full)|(?:screenshot|scan)\s+of\s+the\s+(?:whole|entire|full)|"
     r"(?:their|his|her|a\s+professional'?s?)\s+photos?\s+without\s+(?:asking|permission)|"
     r"(?:took|nicked|pinched|borrowed|grabbed|lifted)\s+(?:this|these|the)\s+(?:photos?|pictures?|images?|maps?)\s+(?:from|off)\b|"
-    r"ordnance\s+survey\s+map\s+(?:scan|copy)|\bos\s+map\s+(?:scan|screenshot))\b",
-    re.IGNORECASE)
-ATTACHMENT_WORK = re.compile(
+    r"ordnance\s+survey\s+map\s+(?:scan|copy)|\bos\s+map\s+(?:scan|screenshot))\b")
+ATTACHMENT_WORK = caseless(
     r"\b(?:whole|full|entire|complete|paywalled)\b.*\b(?:article|newspaper|magazine|book|chapter|report|map|album|song|film|video|episode|photos?)\b|"
-    r"\b(?:article|newspaper|magazine|photo|photograph|map|song|music|video|film)\b.*\b(?:©|copyright|getty|shutterstock|alamy|ordnance\s+survey|paywall)",
-    re.IGNORECASE)
-PERMITTED = re.compile(
+    r"\b(?:article|newspaper|magazine|photo|photograph|map|song|music|video|film)\b.*\b(?:©|copyright|getty|shutterstock|alamy|ordnance\s+survey|paywall)")
+PERMITTED = caseless(
     r"\b(?:with\s+(?:the\s+)?(?:kind\s+)?permission|(?:used|shared|reproduced)\s+with\s+permission|licen[cs]ed\s+under|creative\s+commons|"
     r"cc[- ]by|public\s+domain|my\s+own\s+(?:photo|picture|map|video|words)|i\s+took\s+(?:this|these)\b(?![^.]*\b(?:from|off)\b)|(?:photo|picture)s?\s+(?:by|taken\s+by)\s+me|"
-    r"open\s+government\s+licence|crown\s+copyright\s+.*licence|press\s+release)\b",
-    re.IGNORECASE)
+    r"open\s+government\s+licence|crown\s+copyright\s+.*licence|press\s+release)\b")
 
 
 @detector("copyright.copied-work")

@@ -15,6 +15,7 @@ from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
 # Specific wrongdoing: money, lies, crime, abuse of office, specific failures.
 ALLEGATIONS = [
@@ -37,25 +38,25 @@ ALLEGATIONS = [
     r"where\s+(?:our|the)\s+money\s+went\b", r"(?:hid|hidden|hiding|concealed?)\s+(?:the\s+)?(?:money|accounts|evidence|figures|interest)",
     r"fail(?:ed|s)?\s+to\s+declare\s+(?:an?\s+|his\s+|her\s+)?interest",
 ]
-_ALLEGATION = re.compile(r"\b(?:" + "|".join(ALLEGATIONS) + r")", re.IGNORECASE)
+_ALLEGATION = caseless(r"\b(?:" + "|".join(ALLEGATIONS) + r")")
 
-HEDGES = re.compile(
+HEDGES = caseless(
     r"\b(?:allegedly|reportedly|apparently|rumou?r(?:ed|s)?|i (?:think|believe|reckon|suspect|hear|heard|gather)|"
     r"it seems|seems? to|word is|people are saying|i'?m (?:just|only) saying|just saying|"
     r"draw your own conclusions|make of that what you will|i'?ll let you decide|you do the maths|"
     r"no smoke without fire|questions? (?:need|needs) (?:to be )?answer(?:ing|ed)|i wonder|makes you wonder|"
-    r"could it be|is it possible|might|may have|perhaps|possibly|if true)\b", re.IGNORECASE)
-FACTUAL_BASIS = re.compile(
+    r"could it be|is it possible|might|may have|perhaps|possibly|if true)\b")
+FACTUAL_BASIS = caseless(
     r"\b(?:according to (?:the )?(?:minutes|accounts|audit|auditor|report|court|police|ombudsman)|"
     r"the (?:internal|external) audit(?:or)? (?:found|report)|(?:was|has been) (?:convicted|found guilty)|"
     r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted|"
     r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
-    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record)\b", re.IGNORECASE)
+    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record)\b")
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
-REBUTTAL = re.compile(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
-                      r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false", re.IGNORECASE)
-UNKNOWN = re.compile(r"^(?:whoever|anyone|anybody|someone|somebody|the\s+(?:person|people|man|woman|bloke|guy)\s+who)", re.IGNORECASE)
-ACCOUNTING = re.compile(r"\b(?:see|know|show|shows|showing|explain|explains|find\s+out)\s+$", re.IGNORECASE)
+REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
+                      r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
+UNKNOWN = caseless(r"^(?:whoever|anyone|anybody|someone|somebody|the\s+(?:person|people|man|woman|bloke|guy)\s+who)")
+ACCOUNTING = caseless(r"\b(?:see|know|show|shows|showing|explain|explains|find\s+out)\s+$")
 
 
 @detector("defamation.allegation")

@@ -12,6 +12,7 @@ import re
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.text.lexicon import Lexicon
+from councilguard.text.caseless import caseless
 
 # Slurs by characteristic. Kept to unambiguous terms; ambiguous ones live in DEHUMANISING patterns.
 SLURS: dict[str, str] = {
@@ -66,25 +67,22 @@ DEHUMANISING = [
     r"\b(?:gay|gays|homosexuals?|trans)\s+(?:agenda|lobby|propaganda)\b",
     r"\bthat'?s\s+so\s+gay\b|\bno homo\b",
 ]
-_DEHUMANISING = [re.compile(p, re.IGNORECASE) for p in DEHUMANISING]
+_DEHUMANISING = [caseless(p) for p in DEHUMANISING]
 EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🙈|🍌|🐷|🐖|🐽)")
-_CONDEMN = re.compile(
+_CONDEMN = caseless(
     r"\b(?:unacceptable|not acceptable|isn'?t acceptable|racist|racism|homophobic|homophobia|transphobic|"
     r"sexist|sexism|ableist|bigot(?:ed|ry)?|hate speech|hateful|disgraceful|appalling|condemn\w*|no place|reported|"
     r"(?:racial\s+)?slurs?|offensive|abusive|hurtful|deleted|removed|not (?:ok|okay)|(?:phrase|word|term|expression|language)s?|"
     r"(?:got|was|been|being|get)\s+told|"
-    r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them))\b",
-    re.IGNORECASE)
-_SELF_REFERENCE = re.compile(
+    r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them))\b")
+_SELF_REFERENCE = caseless(
     r"\b(?:as an?|i'?m an?|i am an?|we'?re|we are|proud(?:ly)?(?: to be)?(?: an?)?)\s+(?:\w+\s+){0,2}"
-    r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)", re.IGNORECASE)
+    r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)")
 # Someone else's words, reported: "a customer called the barber a 'raghead'" (not "I called him…")
-_REPORTED = re.compile(r"(?<!\bI )(?<!\bwe )\b(?:called|calling|shouted|yelled|said|wrote|posted|scrawled|sprayed|painted)\b",
-                       re.IGNORECASE)
+_REPORTED = caseless(r"(?<!\bI )(?<!\bwe )\b(?:called|calling|shouted|yelled|said|wrote|posted|scrawled|sprayed|painted)\b")
 # Ordinary words that share letters with a slur
-_INNOCENT = re.compile(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b", re.IGNORECASE)
-_AIMED = re.compile(r"\b(?:you|your|he|she|they|them|him|her|that lot|these people|those people|is an?|are|'s an?|what an?|such an?|bunch of|like an?|like)\b",
-                    re.IGNORECASE)
+_INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b")
+_AIMED = caseless(r"\b(?:you|your|he|she|they|them|him|her|that lot|these people|those people|is an?|are|'s an?|what an?|such an?|bunch of|like an?|like)\b")
 
 
 def _lexicon() -> Lexicon:

@@ -11,13 +11,13 @@ import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
-BUSINESS = re.compile(
+BUSINESS = caseless(
     r"\b(?:council\w*|cllrs?|parish|clerk|precept|budget|agenda|minutes|meeting|committee|planning|application|"
     r"allotments?|grant|motion|resolution|consultation|tender|contract|invoice|audit|accounts|residents?|"
-    r"complaint|councillor|rfo|draft|confidential|fwd|fw|forwarded)\b", re.IGNORECASE)
-AUTO_FORWARD = re.compile(r"\b(?:auto-?forward\w*|forwarding\s+rule|redirect\s+(?:all\s+)?(?:my\s+)?(?:council\s+)?(?:e-?mail|mail))\b",
-                          re.IGNORECASE)
+    r"complaint|councillor|rfo|draft|confidential|fwd|fw|forwarded)\b")
+AUTO_FORWARD = caseless(r"\b(?:auto-?forward\w*|forwarding\s+rule|redirect\s+(?:all\s+)?(?:my\s+)?(?:council\s+)?(?:e-?mail|mail))\b")
 
 
 def _local_part_names(address: str) -> set[str]:
@@ -84,20 +84,19 @@ def _subject_span(msg) -> tuple[tuple[int, int], ...]:
     return ((0, min(len(msg.text), 80)),) if msg.text else ()
 
 
-SIGNUP = re.compile(
+SIGNUP = caseless(
     r"\b(?:welcome\s+to|thanks?\s+(?:you\s+)?for\s+(?:registering|signing\s+up|subscribing|joining|creating\s+an?\s+account)|"
     r"confirm\s+your\s+(?:account|email|e-mail|subscription|registration)|verify\s+your\s+(?:account|email|e-mail)|"
     r"your\s+(?:new\s+)?account\s+(?:has\s+been|is)\s+(?:created|ready|set\s+up)|activate\s+your\s+account|"
     r"you'?(?:ve|\s+have)\s+(?:been\s+)?(?:subscribed|registered|signed\s+up)|subscription\s+(?:is\s+)?confirmed|"
-    r"complete\s+your\s+registration|order\s+confirmation|your\s+order\s+(?:has\s+been|is)\s+(?:placed|confirmed|dispatched))\b",
-    re.IGNORECASE)
-PERSONAL_SITES = re.compile(
+    r"complete\s+your\s+registration|order\s+confirmation|your\s+order\s+(?:has\s+been|is)\s+(?:placed|confirmed|dispatched))\b")
+PERSONAL_SITES = caseless(
     r"\b(?:shop\w*|store|amazon|ebay|etsy|asos|argos|deals?|discount|basket|checkout|facebook|instagram|tiktok|twitter|"
     r"snapchat|dating|match\.com|tinder|netflix|spotify|newsgroup|forum|reddit|club|rewards|loyalty|casino|bet\w*|"
-    r"newsletter|vouchers?|offers?|fashion|holiday|games?)\b", re.IGNORECASE)
-SIGN_UP_ACTION = re.compile(
+    r"newsletter|vouchers?|offers?|fashion|holiday|games?)\b")
+SIGN_UP_ACTION = caseless(
     r"\b(?:please\s+)?(?:subscribe|sign)\s+(?:me\s+)?(?:up\s+)?(?:to|for)\b|\bregister(?:ed)?\s+(?:me\s+)?(?:for|with|on)\b|"
-    r"\b(?:signed|signing)\s+up\s+(?:to|for|with|on)\b|\bcreated?\s+an?\s+account\b", re.IGNORECASE)
+    r"\b(?:signed|signing)\s+up\s+(?:to|for|with|on)\b|\bcreated?\s+an?\s+account\b")
 
 
 @detector("email.council-signup", on_received=True)

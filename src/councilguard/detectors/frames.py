@@ -8,17 +8,17 @@ calling her stupid. Shared by the abuse and defamation detectors, which look at 
 
 from __future__ import annotations
 
-import re
 
-FICTION = re.compile(
-    r"\b(?:panto(?:mime)?|novel|film|movie|drama|soap|sitcom|episode|tv series|telly|book I'?m reading)\b",
-    re.IGNORECASE)
-META_TALK = re.compile(
+from councilguard.text.caseless import caseless
+
+FICTION = caseless(
+    r"\b(?:panto(?:mime)?|novel|film|movie|drama|soap|sitcom|episode|tv series|telly|book I'?m reading)\b")
+META_TALK = caseless(
     r"\b(?:comments?|remarks?|posts?|messages?|name-calling|trolling|abuse|things\s+(?:said|written|posted))\s+"
-    r"(?:about|on|aimed\s+at|directed\s+at|towards|calling)\b", re.IGNORECASE)
-DISOWNED = re.compile(
+    r"(?:about|on|aimed\s+at|directed\s+at|towards|calling)\b")
+DISOWNED = caseless(
     r"\b(?:never|nobody(?:'s|\s+is|\s+was)?|no\s+one(?:'s|\s+is|\s+was)?|not|wouldn'?t|won'?t|don'?t|didn'?t|isn'?t)\s+"
-    r"(?:\w+\s+){0,2}(?:call(?:ing|ed|s)?|say(?:ing|s)?|said|think(?:ing|s)?)\b", re.IGNORECASE)
+    r"(?:\w+\s+){0,2}(?:call(?:ing|ed|s)?|say(?:ing|s)?|said|think(?:ing|s)?)\b")
 
 
 def mentioned_not_used(sentence: str, offset: int) -> bool:

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from councilguard.detectors.attachments import OpenedAttachment, opened_attachments
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
 ID = "logo.council-logo"
 
@@ -104,7 +105,7 @@ def _image_hit(opened: OpenedAttachment, match, threshold: float) -> Hit:
 
 
 _LOGO_WORDS = r"(?:logo|crest|emblem|coat of arms|insignia)"
-_NEGATED = re.compile(r"\b(?:no|not|without|minus|removed|cropped out|blurred)\b", re.I)
+_NEGATED = caseless(r"\b(?:no|not|without|minus|removed|cropped out|blurred)\b")
 
 
 def _described_hit(ctx: Context, opened: OpenedAttachment, score: float) -> Hit | None:
@@ -135,10 +136,9 @@ def _description_pattern(name: str, short_names: tuple[str, ...]) -> re.Pattern[
     owners = {"council", "parish council", "parish", name, place, *short_names}
     owner = "|".join(re.escape(o.lower().removeprefix("the ")) for o in sorted(owners, key=len, reverse=True)
                      if o.strip())
-    return re.compile(
+    return caseless(
         rf"\b(?:{owner})(?:['\u2019]s)?\s+(?:official\s+)?(?P<logo>{_LOGO_WORDS})\b"
-        rf"|\b(?P<logo_of>{_LOGO_WORDS})\s+of\s+(?:the\s+)?(?:{owner})\b",
-        re.I)
+        rf"|\b(?P<logo_of>{_LOGO_WORDS})\s+of\s+(?:the\s+)?(?:{owner})\b")
 
 
 # --- the logo model -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from councilguard.detectors.pii_entities import (
 from councilguard.detectors.registry import detector
 from councilguard.model import Fix
 from councilguard.text.document import Span
+from councilguard.text.caseless import caseless
 
 Kind = Literal["phone", "email", "address", "nino", "nhs", "bank", "dob"]
 Category = Literal["health", "criminal", "child", "complaint"]
@@ -53,40 +54,37 @@ _WORDS = {
 _CONTACT = (PHONE, EMAIL, ADDRESS, POSTCODE)
 _COUNCIL_KINDS = (*_CONTACT, SORT_CODE, ACCOUNT)  # what the council itself publishes for its business
 QUOTED_WRITER = "the writer of the quoted or forwarded text"
-_FREE_MAIL = re.compile(r"@(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|mac|aol|btinternet|"
+_FREE_MAIL = caseless(r"@(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|mac|aol|btinternet|"
                         r"btopenworld|sky|virginmedia|ntlworld|blueyonder|talktalk|tiscali|protonmail|proton|"
-                        r"gmx|mail|zoho|fastmail|plus\.net|hushmail)\.", re.IGNORECASE)
-_ROLE_MAILBOX = re.compile(r"^(?:info|enquiries|enquiry|admin|office|hello|contact|bookings?|secretary|clerk|"
+                        r"gmx|mail|zoho|fastmail|plus\.net|hushmail)\.")
+_ROLE_MAILBOX = caseless(r"^(?:info|enquiries|enquiry|admin|office|hello|contact|bookings?|secretary|clerk|"
                            r"sales|support|mail|team|no-?reply|help|events|membership|chair|treasurer|"
-                           r"webmaster|press|media|reception|accounts|general)@", re.IGNORECASE)
+                           r"webmaster|press|media|reception|accounts|general)@")
 _DETAIL = (r"(?:(?:new|home|work|personal|private|own|mobile|e-?mail|phone|postal|full|direct|contact)\s+){0,2}"
            r"(?:number|mobile|phone|landline|tel|e-?mail(?:\s+address)?|address|home|house|flat|details|"
            r"contact|dob|date\s+of\s+birth|birthday|ni\s+number|national\s+insurance(?:\s+number)?|"
            r"nhs\s+number|bank(?:\s+details)?|account(?:\s+number)?|sort\s+code)s?\b")
 _TAIL = r"[^.!?\n]{0,40}$"
-_FIRST_OWN = re.compile(
+_FIRST_OWN = caseless(
     rf"(?:\b(?:my|our)\s+{_DETAIL}|\b(?:call|ring|text|phone|contact|e-?mail|message|whats\s?app|reach|"
     rf"write\s+to|visit)\s+(?:me|us)\b|\bI(?:['\u2019]m|\s+am)?\s+(?:live|living|based|at)\b|"
     rf"\bI\s+was\s+born\b|\bwe\s+(?:live|are\s+at)\b|\bme\s+(?:on|at)\b){_TAIL}",
-    re.IGNORECASE,
 )
-_THIRD_OWN = re.compile(rf"\b(?P<p>his|her|their)\s+{_DETAIL}{_TAIL}", re.IGNORECASE)
-_SECOND_OWN = re.compile(rf"\b(?:your|you(?:['\u2019]re|\s+are)\s+(?:at|on))\s*(?:{_DETAIL})?{_TAIL}", re.IGNORECASE)
-_WORK = re.compile(r"\b(?:council|clerk|office|offices|officer|surgery|parish|town\s+hall|village\s+hall|"
-                   r"community\s+cent(?:re|er)|library|reception|switchboard|enquiries|helpline)\b", re.IGNORECASE)
-_PERSONAL = re.compile(r"\b(?:home|personal|private|lives?|living|house|own)\b", re.IGNORECASE)
+_THIRD_OWN = caseless(rf"\b(?P<p>his|her|their)\s+{_DETAIL}{_TAIL}")
+_SECOND_OWN = caseless(rf"\b(?:your|you(?:['\u2019]re|\s+are)\s+(?:at|on))\s*(?:{_DETAIL})?{_TAIL}")
+_WORK = caseless(r"\b(?:council|clerk|office|offices|officer|surgery|parish|town\s+hall|village\s+hall|"
+                   r"community\s+cent(?:re|er)|library|reception|switchboard|enquiries|helpline)\b")
+_PERSONAL = caseless(r"\b(?:home|personal|private|lives?|living|house|own)\b")
 # Words that join a person to their address: "Mrs Jenkins at", "Bob Jones, who lives at", "Tom's house is at".
-_TIE_BEFORE = re.compile(
+_TIE_BEFORE = caseless(
     r"(?:(?:\s|,|\(|-|\u2013|\u2014)+|['\u2019]s\b|\b(?:who|which|now|still|has|have|had|just|recently|moved|"
     r"moving|lives|living|live|resides|is|are|was|house|home|address|flat|at|of|from|in|on|to|no\.?|number|the|"
-    r"a|whose|currently|new)\b)*$", re.IGNORECASE)
-_ADDRESS_OWNER_AFTER = re.compile(r"[\s,]*(?:is|was)\s+(?:where|the\s+home\s+of|home\s+to|owned\s+by)\s|"
-                                  r"[\s,]*(?:belongs\s+to|is\s+the\s+address\s+of)\s", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"^\s*(?:best\s+wishes|kind\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
-                       r"cheers|yours\s+(?:sincerely|faithfully|truly)|best|all\s+the\s+best|with\s+thanks)[,.!]?\s*$",
-                       re.IGNORECASE | re.MULTILINE)
-_ABBREVIATION_END = re.compile(r"\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Rd|Cllr|Revd|Rev|Prof|Flat|Apt|approx|nr|tel)\.$",
-                               re.IGNORECASE)
+    r"a|whose|currently|new)\b)*$")
+_ADDRESS_OWNER_AFTER = caseless(r"[\s,]*(?:is|was)\s+(?:where|the\s+home\s+of|home\s+to|owned\s+by)\s|"
+                                  r"[\s,]*(?:belongs\s+to|is\s+the\s+address\s+of)\s")
+_SIGN_OFF = caseless(r"^\s*(?:best\s+wishes|kind\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
+                       r"cheers|yours\s+(?:sincerely|faithfully|truly)|best|all\s+the\s+best|with\s+thanks)[,.!]?\s*$", re.MULTILINE)
+_ABBREVIATION_END = caseless(r"\b(?:No|Nos|Mr|Mrs|Ms|Dr|St|Rd|Cllr|Revd|Rev|Prof|Flat|Apt|approx|nr|tel)\.$")
 
 
 class PersonalDataParams(BaseModel):

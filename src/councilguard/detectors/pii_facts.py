@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from councilguard.detectors.pii_people import NAME, PRONOUN, RELATION, Mention, People
+from councilguard.text.caseless import caseless
 
 HEALTH, CRIMINAL, CHILD, COMPLAINT = "health", "criminal", "child", "complaint"
 CATEGORIES = (HEALTH, CRIMINAL, CHILD, COMPLAINT)
@@ -34,7 +35,7 @@ _CONDITION = (
     r"autism|adhd|a\s+(?:heart\s+attack|stroke(?!\s+of)|nervous\s+breakdown|mental\s+breakdown|miscarriage)|"
     r"covid|long\s+covid|a\s+drink\s+problem|a\s+drug\s+problem|an?\s+addiction|dialysis|chemo(?:therapy)?)"
 )
-_HEALTH_RE = re.compile(
+_HEALTH_RE = caseless(
     r"\b(?:has|had|have|'s|\u2019s|is\s+suffering\s+from|suffers\s+from|suffering\s+from|diagnosed\s+with|"
     r"battling|fighting|living\s+with|struggling\s+with|being\s+treated\s+for|treated\s+for|"
     r"recovering\s+from|died\s+of|dying\s+of|got|having)\s+(?:got\s+)?" + _CONDITION + r"\b"
@@ -47,9 +48,8 @@ _HEALTH_RE = re.compile(
     r"in\s+a\s+psychiatric\s+\w+|in\s+rehab|pregnant|depressed|suicidal|terminally\s+ill|hiv\s+positive|"
     r"an\s+alcoholic|a\s+drug\s+addict|an\s+addict|autistic|registered\s+blind)\b"
     r"|\b(?:attempted\s+suicide|tried\s+to\s+kill\s+(?:him|her|them)self)\b",
-    re.IGNORECASE,
 )
-_CRIMINAL_RE = re.compile(
+_CRIMINAL_RE = caseless(
     r"\b(?:has|had|have|'s|\u2019s|got)\s+(?:got\s+)?(?:a\s+)?(?:criminal\s+record|(?:previous\s+)?convictions?|"
     r"police\s+caution|caution\s+for)\b(?:\s+(?:for|of)(?:\s+[^\s.,;!?]+){1,6})?"
     r"|\b(?:was|were|been|got|is\s+being|has\s+been|'s\s+been|\u2019s\s+been|is|'s|\u2019s)\s+"
@@ -60,15 +60,13 @@ _CRIMINAL_RE = re.compile(
     r"(?:\s+(?:for|of|with)(?:\s+[^\s.,;!?]+){1,6})?"
     r"|\b(?:just\s+)?(?:out\s+of|released\s+from|back\s+from|served\s+time\s+in|spent\s+\w+\s+(?:years?\s+)?in|"
     r"(?:is|was|'s|\u2019s)\s+in)\s+(?:prison|jail|gaol|hmp\b|a\s+young\s+offenders)",
-    re.IGNORECASE,
 )
-_COMPLAINT_RE = re.compile(
+_COMPLAINT_RE = caseless(
     r"\b(?:has|have|had|'s|\u2019s)\s+(?:\w+\s+)?(?:complained|made\s+a\s+complaint|lodged\s+a\s+complaint|"
     r"filed\s+a\s+complaint|put\s+in\s+a\s+complaint|raised\s+a\s+complaint|submitted\s+a\s+complaint)"
     r"(?:\s+(?:about|against|over|regarding)(?:\s+[^\s.,;!?]+){1,8})?"
     r"|\b(?:keeps|kept|is\s+always|constantly|forever)\s+complaining(?:\s+about(?:\s+[^\s.,;!?]+){1,8})?"
     r"|\bcomplained\s+(?:about|against|to)(?:\s+[^\s.,;!?]+){1,8}",
-    re.IGNORECASE,
 )
 _CHILD_RE = re.compile(
     r"\b(?P<owner>(?i:her|his|their|my|our)|[A-Z][a-z]+(?:['\u2019]s|['\u2019]))\s+"
@@ -82,11 +80,10 @@ _CHILD_SCHOOL_RE = re.compile(r"\b(?:at|attends|goes\s+to|pupil\s+at|in\s+year\s
                               r"(?:[A-Z][\w'\u2019-]*\s+){0,4}(?:School|Primary|Academy|Nursery|College|Infants|"
                               r"Juniors|High)\b")
 # Words between a subject and its cue that show the cue is about someone else, or nobody in particular.
-_OTHER_SUBJECT = re.compile(
+_OTHER_SUBJECT = caseless(
     r"\b(?:people|residents|someone|somebody|nobody|no\s+one|anyone|anybody|everyone|many|families|"
     r"children|patients|those|others?|I|we|you|they|services?|caf[e\u00e9]|centre|charity|"
     r"said|says|told|thinks|believes|dog|cat|horse|pony|pet|car|tree|hedge|garden|shed|business|shop|company)\b",
-    re.IGNORECASE,
 )
 _HEALTH_KEYS = re.compile(
     r"dementia|alzheimer|cancer|tumou?r|leukaemia|hiv|aids|depress|anxiety|schizo|bipolar|ptsd|eating|anorexi|"

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from councilguard.policy.council import Council, Member
 from councilguard.text.document import Span
+from councilguard.text.caseless import caseless
 
 TITLE = "title"        # "Mrs Jenkins", "Cllr Hargreaves"
 NAME = "name"          # "Dave Smith" (spaCy NER)
@@ -29,25 +30,23 @@ TITLE_RE = re.compile(
     r"(?!(?:The|This|That|It|Out|You|Our|A|An|And|Or|Of|In|On|At|To)\b)"
     r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){0,2}[A-Z][A-Za-z'\u2019-]*[A-Za-z]"
 )
-RELATION_RE = re.compile(
+RELATION_RE = caseless(
     r"\b(?P<det>my|our|his|her|their|the|a|that|this)\s+"
     r"(?P<mod>(?:(?:next[- ]door|elderly|old|new|young|disabled|downstairs|upstairs)\s+)*)"
     r"(?P<noun>neighbou?rs?|tenant|landlord|landlady|lodger|resident|occupant|occupier|householder|homeowner|"
     r"owner|lady|gentleman|man|woman|bloke|chap|guy|family|couple|lad|girl|boy|widow|widower|pensioner)(?![\w-])",
-    re.IGNORECASE,
 )
 _FAMILY_RE = re.compile(r"\b[Tt]he\s+[A-Z][a-z]+s\b")
-_LOCATOR_RE = re.compile(
+_LOCATOR_RE = caseless(
     r"\s*,?\s*(?:(?:who\s+)?(?:lives?|living)\s+)?(?:at|in|from|of|on)\s+(?:No\.?|number|flat|#)\s*\d+[a-z]?\b"
     r"|\s+(?:next\s+door|opposite|across\s+the\s+road|over\s+the\s+road|upstairs|downstairs)\b",
-    re.IGNORECASE,
 )
-_ADDRESS_TIE = re.compile(r"\s*,?\s*(?:(?:who\s+)?(?:lives?|living)\s+)?(?:at|in|from|of|on)\s+", re.IGNORECASE)
-_KIN_RE = re.compile(r"['\u2019]s?\s+(?:husband|wife|partner|ex|son|daughter|child|children|kids?|mum|mother|dad|"
+_ADDRESS_TIE = caseless(r"\s*,?\s*(?:(?:who\s+)?(?:lives?|living)\s+)?(?:at|in|from|of|on)\s+")
+_KIN_RE = caseless(r"['\u2019]s?\s+(?:husband|wife|partner|ex|son|daughter|child|children|kids?|mum|mother|dad|"
                      r"father|brother|sister|boyfriend|girlfriend|fianc[e\u00e9]e?|grandson|granddaughter|"
-                     r"neighbou?r|tenant|lodger|carer)\b", re.IGNORECASE)
+                     r"neighbou?r|tenant|lodger|carer)\b")
 _DETERMINERS = {"my", "our", "his", "her", "their", "the", "a", "that", "this"}
-PRONOUN_RE = re.compile(r"\b(?:he|she|him|her|his|hers)\b(?:['\u2019](?:s|d))?", re.IGNORECASE)
+PRONOUN_RE = caseless(r"\b(?:he|she|him|her|his|hers)\b(?:['\u2019](?:s|d))?")
 _GREETING_RE = re.compile(
     r"\A\s*(?:Dear|Hi|Hello|Hiya|Morning|Good\s+(?:morning|afternoon|evening))\s+"
     r"(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr|Cllr|Councillor)\.?\s+)?(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)"
@@ -73,7 +72,7 @@ fuming absolutely really shame disgrace well done welcome reminder update note n
 community centre pavilion allotment allotments playground skate recreation ground field
 """.split())
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
-_TITLES = re.compile(r"^(?:mrs|mr|ms|miss|mx|dr|prof|revd|rev|cllr|councillor|sir|dame)\.?\s+", re.IGNORECASE)
+_TITLES = caseless(r"^(?:mrs|mr|ms|miss|mx|dr|prof|revd|rev|cllr|councillor|sir|dame)\.?\s+")
 # Words spaCy sometimes takes into a name ("Ring Jim", "Dear Pat"): stripped from the front of one.
 _NOT_NAMES = {"dear", "hi", "hello", "thanks", "cheers", "regards", "best", "kind", "yours", "ring", "call", "phone",
               "text", "ask", "contact", "email", "message", "thank", "tell", "see", "meet", "visit", "welcome",
@@ -330,7 +329,7 @@ class Roster:
             full.extend([member.name, *member.aliases])
             self.surnames.setdefault(member.surname.lower(), []).append(member)
         alternatives = sorted({re.escape(n) for n in full if n.strip()}, key=len, reverse=True)
-        self.names_re = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE) if alternatives else None
+        self.names_re = caseless(r"\b(?:" + "|".join(alternatives) + r")\b") if alternatives else None
         self.places = tuple(p.lower() for p in council.places)
 
     def member(self, text: str, titled: bool) -> Member | None:

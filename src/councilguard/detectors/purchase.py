@@ -10,19 +10,18 @@ import re
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
-ORDER = re.compile(
+ORDER = caseless(
     r"\b(?:please\s+(?:deliver|send|supply|ship|install|book|reserve|order|proceed)|i'?d\s+like\s+to\s+(?:order|buy|purchase|book)|"
     r"i\s+(?:want|wish)\s+to\s+(?:order|buy|purchase|book)|(?:we|i)(?:\s+will|'ll|’ll)\s+take|go\s+ahead\s+(?:with|and)|"
     r"(?:place|placing|placed)\s+(?:an?\s+)?order|(?:ordered|bought|purchased|booked|signed\s+up\s+for|subscribed\s+to)\b|"
-    r"add\s+to\s+(?:basket|cart)|(?:confirm|accept)\s+(?:the|your)\s+(?:quote|order|booking))",
-    re.IGNORECASE)
-IN_COUNCILS_NAME = re.compile(
+    r"add\s+to\s+(?:basket|cart)|(?:confirm|accept)\s+(?:the|your)\s+(?:quote|order|booking))")
+IN_COUNCILS_NAME = caseless(
     r"\b(?:invoice|bill|charge|debit)\s+(?:it\s+)?(?:to\s+)?(?:the\s+)?{council}|"
     r"\b(?:on|to|against)\s+(?:the\s+)?{council}'?s?\s+(?:account|card|credit\s+card|budget|tab)|"
     r"\b{council}'?s?\s+(?:credit\s+card|debit\s+card|card|account|purchase\s+order)|"
-    r"\b(?:for|on\s+behalf\s+of)\s+(?:the\s+)?{council}\b|\bcouncil\s+will\s+pay\b|\bpaid\s+(?:for\s+)?by\s+the\s+council\b",
-    re.IGNORECASE)
+    r"\b(?:for|on\s+behalf\s+of)\s+(?:the\s+)?{council}\b|\bcouncil\s+will\s+pay\b|\bpaid\s+(?:for\s+)?by\s+the\s+council\b")
 
 
 @detector("purchase.in-council-name")

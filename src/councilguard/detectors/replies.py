@@ -14,30 +14,28 @@ from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.detectors import targets as T
 from councilguard.detectors.targets import council_mentions_in
+from councilguard.text.caseless import caseless
 
-NEGATIVE = re.compile(
+NEGATIVE = caseless(
     r"\b(?:useless|waste|wasting|joke|shambles|shambolic|rubbish|disgrace\w*|incompetent|corrupt|pathetic|never\s+(?:answer|repl|respond|do|does|listen)\w*|"
     r"don'?t\s+(?:care|listen|bother|answer|do\s+anything)|doesn'?t\s+(?:care|listen|do\s+anything)|do\s+nothing|total\s+\w+|clowns?|idiots?|"
     r"scandal\w*|appalling|awful|terrible|hopeless|lazy|a\s+farce|out\s+of\s+touch|can'?t\s+be\s+trusted|liars?|crooks?|"
     r"ignored|ignoring|fob(?:bed)?\s+off|no\s+straight\s+answer|won'?t\s+give\s+a\s+straight\s+answer|should\s+be\s+ashamed|"
-    r"fed\s+up|sick\s+of|rip[- ]?off|overpaid|pointless|shocking|poor|worst)\b",
-    re.IGNORECASE)
-HANDOVER = re.compile(
+    r"fed\s+up|sick\s+of|rip[- ]?off|overpaid|pointless|shocking|poor|worst)\b")
+HANDOVER = caseless(
     r"\b(?:passed\s+(?:this|it|your\s+\w+)\s+(?:on\s+)?to|pass(?:ing)?\s+(?:this|it)\s+(?:on\s+)?to|let\s+the\s+clerk\s+know|"
     r"(?:told|informed|alerted|flagged\s+(?:this|it)\s+(?:to|with))\s+the\s+(?:clerk|proper\s+officer|council\s+office)|"
     r"(?:contact|email|e-mail|ring|call|speak\s+to|write\s+to)\s+the\s+(?:clerk|council\s+office|proper\s+officer)|"
     r"the\s+clerk\s+(?:will|can|is\s+best\s+placed)|reported\s+(?:this|it)\s+to\s+the\s+(?:clerk|proper\s+officer)|"
     r"(?:sorry|thank\s+you|thanks)\s+(?:to\s+hear|for\s+(?:raising|letting|flagging|your))|i'?ll\s+ask\s+the\s+clerk|"
-    r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer))\b",
-    re.IGNORECASE)
+    r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer))\b")
 # "I've forwarded your comment to Helen, our Clerk": a hand-over verb, then a member of staff close after it
-HANDOVER_VERB = re.compile(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b", re.IGNORECASE)
-ARGUE = re.compile(
+HANDOVER_VERB = caseless(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b")
+ARGUE = caseless(
     r"\b(?:rubbish|nonsense|not\s+true|untrue|wrong|get\s+your\s+facts|you'?d\s+know|if\s+you\s+(?:bothered|actually|ever)|"
     r"you\s+clearly|you\s+obviously|how\s+dare|actually,?\s+we|we'?ve\s+done|we\s+have\s+done|we\s+do\s+loads|that'?s\s+a\s+lie|"
     r"do\s+your\s+research|typical|moan\w*|whing\w*|ungrateful|try\s+doing|do\s+it\s+yourself|stand\s+for\s+election|"
-    r"some\s+of\s+us|find\s+a\s+hobby|get\s+a\s+life)\b",
-    re.IGNORECASE)
+    r"some\s+of\s+us|find\s+a\s+hobby|get\s+a\s+life)\b")
 
 
 def _handed_to_staff(ctx: Context) -> bool:

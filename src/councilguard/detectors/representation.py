@@ -12,6 +12,7 @@ import re
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.model import Fix
+from councilguard.text.caseless import caseless
 
 SPEAKING_ROLES = {"proper-officer"}
 
@@ -28,17 +29,16 @@ _CLAIMS = [
     r"\bi\s+can\s+(?:confirm|promise|guarantee|assure\s+you)\s+(?:that\s+)?{council}",
     r"\b{council}\s+(?:has|have)\s+(?:decided|agreed|confirmed)\s+(?:to|that)\b",
 ]
-PUBLISHED = re.compile(
+PUBLISHED = caseless(
     r"\b(?:resolved|minuted|minutes|at\s+(?:the|last|tuesday'?s|monday'?s|wednesday'?s|thursday'?s|friday'?s|this\s+week'?s|"
     r"last\s+week'?s|yesterday'?s|the\s+full)\s+(?:council\s+)?meeting|voted\s+(?:to|on)|published|on\s+the\s+(?:council'?s\s+)?website|"
-    r"agenda|press\s+release|council'?s\s+(?:statement|response)\s+(?:is|was)\s+(?:published|on))\b", re.IGNORECASE)
+    r"agenda|press\s+release|council'?s\s+(?:statement|response)\s+(?:is|was)\s+(?:published|on))\b")
 
 
 # "The council has decided to close the library; I think that is wrong": the author distances themself
-DISTANCED = re.compile(
+DISTANCED = caseless(
     r"\bI\s+(?:think|believe|feel)\s+(?:that\s+|this\s+|it\s+)?(?:is|was|'s)?\s*(?:wrong|a\s+mistake)|"
-    r"\bI\s+(?:disagree|voted\s+against|opposed|oppose|am\s+against|'m\s+against|argued\s+against|don'?t\s+agree)\b",
-    re.IGNORECASE)
+    r"\bI\s+(?:disagree|voted\s+against|opposed|oppose|am\s+against|'m\s+against|argued\s+against|don'?t\s+agree)\b")
 
 
 def _council_alternation(ctx: Context) -> str:
@@ -100,17 +100,16 @@ def group_on_behalf(ctx: Context, params):
 
 EXTERNAL_CHANNELS = {"web-comment", "forum", "blog", "blog-comment", "news-comment", "newsgroup", "comment",
                      "news-site", "newspaper", "website", "mailing-list"}
-DISCLAIMER = re.compile(
+DISCLAIMER = caseless(
     r"\b(?:(?:my|these\s+are\s+my)\s+own\s+views?|views?\s+(?:are\s+|expressed\s+(?:here\s+)?are\s+)?(?:my\s+own|mine)|"
     r"views\s+my\s+own|personal\s+(?:view|opinion|capacity)|in\s+a\s+personal\s+capacity|speaking\s+(?:personally|for\s+myself)|"
     r"not\s+(?:necessarily\s+)?(?:the\s+view|the\s+views|those)\s+of\s+the\s+(?:parish\s+)?council|"
     r"not\s+(?:speaking|writing|commenting)\s+(?:for|on\s+behalf\s+of|in\s+an?\s+official)|not\s+(?:in\s+)?an?\s+official\s+capacity|"
-    r"as\s+a\s+(?:private\s+)?(?:resident|individual)(?:,|\s+and\s+not))", re.IGNORECASE)
-COUNCIL_MATTERS = re.compile(
+    r"as\s+a\s+(?:private\s+)?(?:resident|individual)(?:,|\s+and\s+not))")
+COUNCIL_MATTERS = caseless(
     r"\b(?:council\w*|cllrs?|parish|consultation|planning|application|precept|budget|allotments?|committee|minutes|"
     r"agenda|motion|resolution|grant|bye-?laws?|clerk|skate\s*park|play\s*area|pavilion|village\s+hall|the\s+green|"
-    r"car\s+park|parking|footpaths?|neighbourhood\s+plan|recreation\s+ground|cemetery|speed\s+(?:watch|limit)|s106)\b",
-    re.IGNORECASE)
+    r"car\s+park|parking|footpaths?|neighbourhood\s+plan|recreation\s+ground|cemetery|speed\s+(?:watch|limit)|s106)\b")
 DISCLAIMER_TEXT = " (These are my own views, not necessarily those of the parish council.)"
 
 
@@ -135,13 +134,13 @@ def missing_disclaimer(ctx: Context, params):
 
 
 REVIEW_CHANNELS = {"review-site", "google-reviews", "tripadvisor", "trustpilot", "yelp", "checkatrade", "linkedin"}
-SIGNED_AS_COUNCILLOR = re.compile(
+SIGNED_AS_COUNCILLOR = caseless(
     r"\b(?:cllr\.?\s+[A-Z](?:[\w'-]+|\.)(?:\s+[A-Z][\w'-]+)?|councillor\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?|"
     r"as\s+(?:your|a|the)\s+(?:local\s+|parish\s+|ward\s+)?councillor|(?:parish\s+)?councillor\s+for\s+[A-Z]\w+|"
     r"on\s+behalf\s+of\s+the\s+(?:parish\s+)?council|the\s+(?:parish\s+)?council\s+(?:recommends|endorses|is\s+happy\s+to\s+recommend)|"
-    r"(?:officially\s+)?endorsed\s+by\s+the\s+(?:parish\s+)?council)", re.IGNORECASE)
-RECOMMENDS = re.compile(r"\b(?:recommend\w*|review|stars?|\d\s*/\s*\d|refer(?:ral)?|endorse\w*|highly|superb|excellent|"
-                        r"five|5\*|great\s+(?:service|food|job|work)|would\s+use\s+again|top\s+notch)\b", re.IGNORECASE)
+    r"(?:officially\s+)?endorsed\s+by\s+the\s+(?:parish\s+)?council)")
+RECOMMENDS = caseless(r"\b(?:recommend\w*|review|stars?|\d\s*/\s*\d|refer(?:ral)?|endorse\w*|highly|superb|excellent|"
+                        r"five|5\*|great\s+(?:service|food|job|work)|would\s+use\s+again|top\s+notch)\b")
 
 
 @detector("representation.review-capacity")
@@ -155,7 +154,7 @@ def review_capacity(ctx: Context, params):
         return
     text = msg.text
     names = [re.escape(n) for n in (ctx.council.name, *ctx.council.short_names) if len(n) > 4]
-    council_sig = re.compile(r",?\s*(?:" + "|".join(names) + r")", re.IGNORECASE) if names else None
+    council_sig = caseless(r",?\s*(?:" + "|".join(names) + r")") if names else None
     for m in SIGNED_AS_COUNCILLOR.finditer(text):
         start, end = m.start(), m.end()
         if re.search(r"\bnot\s+$", text[max(0, start - 6):start], re.IGNORECASE):

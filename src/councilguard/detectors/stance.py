@@ -12,17 +12,17 @@ import re
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
 
-DISPUTE = re.compile(
+DISPUTE = caseless(
     r"\b(?:court\s+case|legal\s+action|lawsuit|claim|judicial\s+review|tribunal|dispute|appeal|injunction|proceedings|"
-    r"litigation|complaint\s+to\s+the\s+ombudsman|sue|suing|sued|to\s+court)\b", re.IGNORECASE)
-CAMPAIGN = re.compile(
+    r"litigation|complaint\s+to\s+the\s+ombudsman|sue|suing|sued|to\s+court)\b")
+CAMPAIGN = caseless(
     r"\b(?:placards?|protest\w*|picket\w*|demonstrat\w+|march\s+on|boycott\w*|campaign(?:ing)?\s+against|"
     r"join\s+me|join\s+us|sign\s+(?:the|my|our)\s+petition|petition\s+against|shame\s+(?:them|the\s+council)|"
     r"crowdfund\w*|donate\s+to\s+(?:the|their)\s+(?:fighting\s+)?fund|back(?:ing)?\s+the\s+(?:claim|claimants?|residents'?\s+case)|"
     r"give\s+evidence\s+against|witness\s+(?:statement\s+)?against|support(?:ing)?\s+the\s+(?:claim|legal\s+action|case)\s+against|"
-    r"take\s+(?:the\s+council|them)\s+to\s+court|until\s+the\s+council\s+(?:drops|backs\s+down|gives\s+in|withdraws))\b",
-    re.IGNORECASE)
+    r"take\s+(?:the\s+council|them)\s+to\s+court|until\s+the\s+council\s+(?:drops|backs\s+down|gives\s+in|withdraws))\b")
 
 
 @detector("stance.counter-to-council")

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from councilguard.detectors.base import Context
 from councilguard.policy import Council
+from councilguard.text.caseless import caseless
 
 COUNCILLOR, STAFF, COUNCIL, PUBLIC, OTHER_AUTHORITY, SELF = (
     "councillor", "staff", "council", "public", "other-authority", "self")
@@ -30,28 +31,26 @@ class Mention:
 
 
 _TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
-_GENERIC_COUNCILLOR = re.compile(
+_GENERIC_COUNCILLOR = caseless(
     r"\b(?:the|our|vice[- ])?\s*chair(?:man|woman|person)?\b|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
-    r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b", re.IGNORECASE)
-_GENERIC_STAFF = re.compile(
+    r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b")
+_GENERIC_STAFF = caseless(
     r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
-    r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b",
-    re.IGNORECASE)
-_OTHER_AUTHORITY = re.compile(
+    r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b")
+_OTHER_AUTHORITY = caseless(
     r"\b(?:the\s+)?(?:district|county|borough|city|town|unitary|neighbouring|district's|county's)\s+council\b|"
-    r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b",
-    re.IGNORECASE)
-_PUBLIC = re.compile(
+    r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b")
+_PUBLIC = caseless(
     r"\b(?:this|that|the|a|one|some|our|my)\s+(?:resident|complainant|volunteer|journalist|reporter|shopkeeper|"
     r"landlord|neighbour|woman|man|lady|bloke|guy|person|objector|busybody|moaner|business\s+owner|"
     r"publican|campaigner|member\s+of\s+the\s+public)s?\b|\bresidents?\b|"
-    r"\b(?:whoever|anyone\s+who|anybody\s+who|the\s+(?:person|people|man|woman|bloke|guy)\s+who)\b", re.IGNORECASE)
+    r"\b(?:whoever|anyone\s+who|anybody\s+who|the\s+(?:person|people|man|woman|bloke|guy)\s+who)\b")
 # Members of the public by what they do: "the Scout leader", "the chippy owner on New Road", "that estate agent"
-_PUBLIC_ROLE = re.compile(
+_PUBLIC_ROLE = caseless(
     r"\b(?:the|that|this|our|a|local)\s+(?:[\w'’-]+\s+){0,3}?(?:coordinator|leader|owner|organi[sz]er|secretary|treasurer|"
     r"reporter|journalist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
     r"manager|surgeon|builder|developer|estate\s+agent|agent|driver|warden|tenant|neighbour|cyclist|dog\s+walker|"
-    r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b", re.IGNORECASE)
+    r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -87,15 +86,14 @@ def _known_words(council: Council) -> frozenset[str]:
     return frozenset(words)
 
 
-_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|yourself|u)\b", re.IGNORECASE)
+_SECOND_PERSON = caseless(r"\b(?:you|your|you're|youre|yourself|u)\b")
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
 _SELF = re.compile(r"\b(?:I|me|myself)\b")
 # The author in their role: "as your parish councillor", "I'm a councillor", "speaking as Chair"
-_SELF_ROLE = re.compile(
+_SELF_ROLE = caseless(
     r"\b(?:as\s+(?:a|an|your|the)|I'?m\s+(?:a|an|your|the)|I\s+am\s+(?:a|an|your|the)|(?:to\s+be|being)\s+(?:a|an|your|the)|"
     r"speaking\s+as(?:\s+(?:a|an|the))?)\s+"
-    r"(?:(?:parish|local|ward|new|fellow|serving|district|county)\s+)?(?:councillor|cllr|chair(?:man|woman)?|vice[- ]chair)\b",
-    re.IGNORECASE)
+    r"(?:(?:parish|local|ward|new|fellow|serving|district|county)\s+)?(?:councillor|cllr|chair(?:man|woman)?|vice[- ]chair)\b")
 
 
 def mentions(ctx: Context) -> list[Mention]:
@@ -236,7 +234,7 @@ def _roster_pattern(council: Council):
         for n in member.names():
             names.setdefault(n, member)
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return names, re.compile(rf"(?<![\w@.])(?:{alternation})(?![\w@])", re.IGNORECASE)
+    return names, caseless(rf"(?<![\w@.])(?:{alternation})(?![\w@])")
 
 
 @lru_cache(maxsize=32)
@@ -246,7 +244,7 @@ def _other_authorities_pattern(council: Council):
     if not names:
         return re.compile(r"(?!x)x")
     alternation = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\w-])(?:the\s+)?(?:{alternation})(?![\w-])", re.IGNORECASE)
+    return caseless(rf"(?<![\w-])(?:the\s+)?(?:{alternation})(?![\w-])")
 
 
 # Surnames and first names that are also everyday words are never taken for a person on their own.
@@ -279,7 +277,7 @@ def _council_pattern(council: Council):
     words = {council.name, *council.short_names, "the parish council", "parish council", "the council",
              "this council", "our council", "our parish council", "the pc", "council"}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?:'s|’s)?(?![\w-])", re.IGNORECASE)
+    return caseless(rf"(?<![\w-])(?:{alternation})(?:'s|’s)?(?![\w-])")
 
 
 @lru_cache(maxsize=32)
@@ -288,7 +286,7 @@ def _role_pattern(council: Council):
     if not words:
         return re.compile(r"(?!x)x")
     alternation = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"\b(?:the|our|your|council'?s?)\s+(?:deputy\s+)?(?:{alternation})\b", re.IGNORECASE)
+    return caseless(rf"\b(?:the|our|your|council'?s?)\s+(?:deputy\s+)?(?:{alternation})\b")
 
 
 def _role_key(phrase: str) -> str:

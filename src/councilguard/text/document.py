@@ -7,6 +7,8 @@ finds the spans that are someone else's words so detectors can weigh them.
 from __future__ import annotations
 
 import re
+
+from councilguard.text.caseless import caseless
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,26 +16,23 @@ from functools import cached_property
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-*•>])|\n")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»")]
 _SINGLE_QUOTE = re.compile(r"(?<![A-Za-z0-9])'([^'\n]{2,200}?)'(?![A-Za-z0-9])")
-_FORWARD_MARK = re.compile(
-    r"^-{2,}\s*(forwarded|original) message\s*-{2,}|^begin forwarded message|^on .{5,80} wrote:\s*$",
-    re.IGNORECASE | re.MULTILINE,
+_FORWARD_MARK = caseless(
+    r"^-{2,}\s*(forwarded|original) message\s*-{2,}|^begin forwarded message|^on .{5,80} wrote:\s*$", re.MULTILINE,
 )
 # "X said/called me/shouted that …": the rest of the sentence reports someone else's words.
-REPORTING = re.compile(
+REPORTING = caseless(
     r"\b(?:(?:said|says|saying|shouted|shouting|wrote|writes|claimed|claims|alleged|alleges|tweeted|posted|"
     r"commented|screamed|yelled|told\s+(?:me|us|him|her|them|everyone))(?:\s+that)?\s*(?:[:\"“‘']|\b(?:I|me|we|us|you|he|she|they|it|"
     r"I'm|I was|I am)\b)|"
     r"(?:called|calling|labelled|branded|accused|accusing)\s+(?:me|us|him|her|them|you)\b)",
-    re.IGNORECASE,
 )
 
 
-DENIAL = re.compile(
+DENIAL = caseless(
     r"\b(?:nobody|no one|no-one|never)\s+(?:should|can|could|would|will)\s+(?:say|claim|suggest|think|pretend|believe)|"
     r"\bit(?:'s| is)\s+(?:not\s+true|false|untrue|a lie|nonsense|rubbish|wrong)\s+(?:that|to\s+(?:say|claim|suggest))|"
     r"\b(?:don'?t|do not)\s+believe\s+(?:anyone|those|people|anybody)\s+who\s+(?:says?|claims?)|"
-    r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)",
-    re.IGNORECASE)
+    r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)")
 
 
 @dataclass(frozen=True)
