@@ -179,8 +179,12 @@ def test_criteria_round_trip_as_stored_with_holds():
     assert SearchCriteria().is_empty and not criteria.is_empty
 
 
-def test_a_word_in_most_messages_is_listed_newest_first_not_ranked(archive, make_item):
+def test_a_word_in_most_messages_is_listed_newest_first_not_ranked(archive, make_item, monkeypatch):
     """Past a budget of matches, ranking every one costs too much at a million messages: newest first."""
+    from councilguard.records import search as search_module
+
+    monkeypatch.setattr(search_module, "SQLITE_RANK_LIMIT", 1000)
+    monkeypatch.setattr(search_module, "PG_RANK_LIMIT", 1000)
     items = [(make_item(subject=f"Allotment note {i}", body=f"The allotment rota, week {i}.", days=i), None)
              for i in range(1300)]
     items += [(make_item(subject="Bus shelter", body="The shelter glass is broken.", days=2000), None)]
@@ -260,6 +264,46 @@ def test_postgresql_finds_the_same_messages_whichever_way_it_searches(db_url, ma
                 order = [(h.dated_at, h.record_id) for h in seen]
                 assert order == sorted(order, reverse=True), query
             assert all("[" in h.snippet for h in seen), query  # the snippet marks what matched
+    finally:
+        archive.close()
+
+
+@pytest.mark.parametrize(("rank_limit", "set_factor", "first_look", "ranked"), [
+    (10_000, 0, 10**6, True),  # few matches: all ranked
+    (0, 10**6, 10**6, False),  # more: the messages walked by date against the index's list of matches
+    (0, 0, 10**6, False),      # very many: the newest messages checked one by one until the page is full
+    (0, 0, 1, False),          # and a first look at the newest few fills the first page
+])
+def test_sqlite_finds_the_same_messages_whichever_way_it_searches(db_url, make_item, monkeypatch, rank_limit,
+                                                                  set_factor, first_look, ranked):
+    from councilguard.records import search as search_module
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's strategies")
+    monkeypatch.setattr(search_module, "SQLITE_RANK_LIMIT", rank_limit)
+    monkeypatch.setattr(search_module, "SQLITE_SET_FACTOR", set_factor)
+    monkeypatch.setattr(search_module, "SQLITE_FIRST_LOOK", first_look)
+    monkeypatch.setattr(search_module, "SQLITE_WALK_BATCH", 4)  # several batches even in 60 messages
+    archive = Archive.open(db_url, migrate=False)
+    try:
+        truth = _strategy_corpus(archive, make_item)
+        for query, expected in truth.items():
+            for criteria, want in ((SearchCriteria(query=query), expected),
+                                   (SearchCriteria(query=query, sender="nobody@example.org"), set())):
+                seen, offset = [], 0
+                while True:
+                    page = archive.search(criteria, limit=7, offset=offset)
+                    assert page.ranked is ranked or not page.hits, query
+                    seen.extend(page.hits)
+                    if not page.has_more:
+                        break
+                    offset += 7
+                assert {h.record_id for h in seen} == want, query
+                assert len(seen) == len(want), query  # no message on two pages
+                if not ranked:
+                    order = [(h.dated_at, h.record_id) for h in seen]
+                    assert order == sorted(order, reverse=True), query
+                assert all("[" in h.snippet for h in seen), query
     finally:
         archive.close()
 

@@ -39,10 +39,17 @@ from councilguard.records.items import address_of
 from councilguard.records.schema import FindingRow, RecipientRow, RecordRow, RecordText
 
 MARK = ("[", "]")  # how snippets show the words that matched
-# Ranking by relevance scores every match; listing newest first reads messages by date and checks each
-# against the index until the page is full. Per message, a check costs about this many times a score
-# (measured on 100,000 synthetic council e-mails: FTS5 ~27 us vs ~3 us).
-CHECK_COST = {"sqlite": 9}
+# SQLite (FTS5), measured on 516,000 synthetic council e-mails: ranking costs ~3 us a match (bm25);
+# reading the index's list of matching messages ~0.3 us a match; checking one message against the index
+# by its id ~50 us. So at most SQLITE_RANK_LIMIT matches are ranked (~10 ms); more are listed newest
+# first, either by walking the messages by date against the index's whole list, read once (~0.3 us x
+# matches), or, for a word in so many messages that the newest few fill the page, by checking messages
+# one by one (~50 us x page x messages / matches). The two cost the same at about
+# SQLITE_SET_FACTOR x sqrt(messages) matches (~64,000 at a million). See _sqlite_search.
+SQLITE_RANK_LIMIT = 3000
+SQLITE_SET_FACTOR = 64
+SQLITE_FIRST_LOOK = 12  # pages' worth of the newest messages checked one by one first
+SQLITE_WALK_BATCH = 2000  # messages read by date at a time when walking against the list
 # PostgreSQL: at most this many matches are ranked (each costs a read of its tsvector, ~40-70 us) ...
 PG_RANK_LIMIT = 300
 # ... and a candidate found from the indexes alone costs ~13 us to list, a message checked by reading its
@@ -243,17 +250,68 @@ def _statement(session: Session, criteria: SearchCriteria, within: Iterable[int]
     return stmt, (score.desc(), RecordRow.id)
 
 
-def _too_many_to_rank(session: Session, criteria: SearchCriteria, groups: list[Group], wanted: int) -> bool:
-    """SQLite: whether listing newest first is cheaper than ranking every match, for pages of ``wanted`` - 1.
+def _sqlite_search(session: Session, criteria: SearchCriteria, within: Iterable[int] | None, limit: int,
+                   offset: int) -> tuple[list[Any], bool]:
+    """SQLite: a page of (id, dated_at, sender, subject, score) rows, and whether they are ranked.
 
-    Ranking m of n messages costs ~m; reading newest first costs ~CHECK_COST * wanted * n / m. They are
-    equal at m = sqrt(CHECK_COST * wanted * n): ~4,000 matches at 100,000 messages, ~14,000 at a million.
-    FTS5 counts the matches only up to there, so the probe itself takes a millisecond or two.
+    0. In a large archive, check the newest SQLITE_FIRST_LOOK pages' worth of messages one by one: a word
+       in most messages fills the first page from them, and is then listed newest first that way.
+    1. Else read the index's list of matching messages, up to SQLITE_SET_FACTOR x sqrt(messages) of them.
+       At most SQLITE_RANK_LIMIT: rank them. Up to the bound: walk the messages newest first (within the
+       filters) and keep those on the list. More: check the newest messages one by one (few are needed).
+    Which applies never depends on the offset, so the pages of one search never mix orders.
     """
+    groups = parse_query(criteria.query)
     records = session.scalar(select(func.max(RecordRow.id))) or 0
-    budget = max(1000, isqrt(CHECK_COST["sqlite"] * wanted * records))
-    probe = text("SELECT count(*) FROM (SELECT rowid FROM record_fts WHERE record_fts MATCH :q LIMIT :cap)")
-    return _run(session, criteria, probe.bindparams(q=fts5_expression(groups), cap=budget + 1))[0][0] > budget
+    bound = max(SQLITE_RANK_LIMIT, SQLITE_SET_FACTOR * isqrt(records))
+    wanted = offset + limit + 1
+    look = SQLITE_FIRST_LOOK * (limit + 1)
+
+    def one_by_one(read: int | None) -> list[Any]:
+        stmt, order = _statement(session, criteria, within, newest_first=True)
+        if read is not None:  # only the newest ``read`` messages (within the filters) are checked
+            newest = select(RecordRow.id).where(*filters(criteria)).order_by(*order).limit(read)
+            stmt = stmt.where(RecordRow.id.in_(newest.scalar_subquery()))
+        return _run(session, criteria, stmt.order_by(*order).limit(limit + 1).offset(0 if read else offset))
+
+    if records // SQLITE_FIRST_LOOK > bound:  # see PG_FIRST_LOOK: the same reasoning
+        first = one_by_one(look)
+        if len(first) > limit:
+            return (first if offset == 0 else one_by_one(None)), False
+    listed = text("SELECT rowid FROM record_fts WHERE record_fts MATCH :q LIMIT :cap").bindparams(
+        q=fts5_expression(groups), cap=bound + 1)
+    matching = {row[0] for row in _run(session, criteria, listed)}
+    if len(matching) <= SQLITE_RANK_LIMIT:
+        stmt, order = _statement(session, criteria, within)
+        return _run(session, criteria, stmt.order_by(*order).limit(limit + 1).offset(offset)), True
+    if len(matching) > bound:
+        return one_by_one(None), False
+    return _walk(session, criteria, within, matching, wanted)[offset:], False
+
+
+def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | None, matching: set[int],
+          wanted: int) -> list[Any]:
+    """The first ``wanted`` messages on ``matching``, newest first within the filters, read by date in batches."""
+    where = filters(criteria)
+    if within is not None:
+        where.append(RecordRow.id.in_(list(within)))
+    cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject, literal(0.0).label("score"))
+    newest = select(RecordRow.id, RecordRow.dated_at).where(*where).order_by(RecordRow.dated_at.desc(),
+                                                                                RecordRow.id.desc())
+    kept: list[int] = []
+    result = session.execute(newest.execution_options(yield_per=SQLITE_WALK_BATCH))
+    try:
+        for batch in result.partitions():
+            kept.extend(row.id for row in batch if row.id in matching)
+            if len(kept) >= wanted:
+                break
+    finally:
+        result.close()
+    kept = kept[:wanted]
+    if not kept:
+        return []
+    rows = {r.id: r for r in session.execute(select(*cols).where(RecordRow.id.in_(kept)))}
+    return [rows[i] for i in kept]
 
 
 def _index_terms(session: Session, criteria: SearchCriteria, groups: list[Group],
@@ -430,7 +488,7 @@ def search(session: Session, criteria: SearchCriteria, *, limit: int = 20, offse
             session.execute(text("SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT; "
                                  "SET LOCAL enable_indexscan TO DEFAULT"))
     elif groups:
-        ranked = not _too_many_to_rank(session, criteria, groups, limit + 1)
+        rows, ranked = _sqlite_search(session, criteria, within, limit, offset)
     if rows is None:
         stmt, order = _statement(session, criteria, within, newest_first=not ranked)
         rows = _run(session, criteria, stmt.order_by(*order).limit(limit + 1).offset(offset))
