@@ -23,6 +23,7 @@ its words.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from math import isqrt
@@ -39,16 +40,17 @@ from councilguard.records.items import address_of
 from councilguard.records.schema import FindingRow, RecipientRow, RecordRow, RecordText
 
 MARK = ("[", "]")  # how snippets show the words that matched
-# SQLite (FTS5), measured on 516,000 synthetic council e-mails: ranking costs ~3 us a match (bm25);
-# reading the index's list of matching messages ~0.3 us a match; checking one message against the index
-# by its id ~50 us. So at most SQLITE_RANK_LIMIT matches are ranked (~10 ms); more are listed newest
-# first, either by walking the messages by date against the index's whole list, read once (~0.3 us x
-# matches), or, for a word in so many messages that the newest few fill the page, by checking messages
-# one by one (~50 us x page x messages / matches). The two cost the same at about
-# SQLITE_SET_FACTOR x sqrt(messages) matches (~64,000 at a million). See _sqlite_search.
+# SQLite (FTS5), measured on a million synthetic council e-mails: ranking costs ~3 us a match (bm25);
+# reading the index's list of matching messages ~0.3 us a match for a word (more for a phrase, whose
+# positions are checked); checking one message against the index by its id ~70 us for a word, but from
+# 0.1 to 20 ms for a phrase. So at most SQLITE_RANK_LIMIT matches are ranked (~10 ms); more are listed
+# newest first, by walking the messages by date against the index's list of matches, read once, or, for
+# a query in so many messages that the newest few fill the page, by checking messages one by one. For a
+# word the two cost the same at about SQLITE_SET_FACTOR x sqrt(messages) matches (~64,000 at a million).
+# See _sqlite_search.
 SQLITE_RANK_LIMIT = 3000
 SQLITE_SET_FACTOR = 64
-SQLITE_FIRST_LOOK = 12  # pages' worth of the newest messages checked one by one first
+SQLITE_FIRST_LOOK = 4  # pages' worth of the newest messages checked one by one first, for a single word
 SQLITE_WALK_BATCH = 2000  # messages read by date at a time when walking against the list
 # PostgreSQL: at most this many matches are ranked (each costs a read of its tsvector, ~40-70 us) ...
 PG_RANK_LIMIT = 300
@@ -62,6 +64,7 @@ PG_FIRST_LOOK = 8  # pages' worth of the newest messages checked first, for word
 PG_WORK_MEM = "64MB"  # so the indexes' bitmaps of a million messages stay exact (no re-reading of rows)
 SNIPPET_WINDOW = 700  # characters around the first match that PostgreSQL's ts_headline reads
 _WORDY = re.compile(r"\w")
+_FTS_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokeniser reads as one word
 _FTS = table("record_fts", column("rowid"))
 _REGCONFIG = literal_column("'english'::regconfig")
 
@@ -254,8 +257,9 @@ def _sqlite_search(session: Session, criteria: SearchCriteria, within: Iterable[
                    offset: int) -> tuple[list[Any], bool]:
     """SQLite: a page of (id, dated_at, sender, subject, score) rows, and whether they are ranked.
 
-    0. In a large archive, check the newest SQLITE_FIRST_LOOK pages' worth of messages one by one: a word
-       in most messages fills the first page from them, and is then listed newest first that way.
+    0. In a large archive, check the newest SQLITE_FIRST_LOOK pages' worth of messages one by one (see
+       _first_look_fills): a query matching most messages fills the first page from them, and is then
+       listed newest first that way.
     1. Else read the index's list of matching messages, up to SQLITE_SET_FACTOR x sqrt(messages) of them.
        At most SQLITE_RANK_LIMIT: rank them. Up to the bound: walk the messages newest first (within the
        filters) and keep those on the list. More: check the newest messages one by one (few are needed).
@@ -264,8 +268,6 @@ def _sqlite_search(session: Session, criteria: SearchCriteria, within: Iterable[
     groups = parse_query(criteria.query)
     records = session.scalar(select(func.max(RecordRow.id))) or 0
     bound = max(SQLITE_RANK_LIMIT, SQLITE_SET_FACTOR * isqrt(records))
-    wanted = offset + limit + 1
-    look = SQLITE_FIRST_LOOK * (limit + 1)
 
     def one_by_one(read: int | None) -> list[Any]:
         stmt, order = _statement(session, criteria, within, newest_first=True)
@@ -275,18 +277,56 @@ def _sqlite_search(session: Session, criteria: SearchCriteria, within: Iterable[
         return _run(session, criteria, stmt.order_by(*order).limit(limit + 1).offset(0 if read else offset))
 
     if records // SQLITE_FIRST_LOOK > bound:  # see PG_FIRST_LOOK: the same reasoning
-        first = one_by_one(look)
-        if len(first) > limit:
-            return (first if offset == 0 else one_by_one(None)), False
-    listed = text("SELECT rowid FROM record_fts WHERE record_fts MATCH :q LIMIT :cap").bindparams(
-        q=fts5_expression(groups), cap=bound + 1)
-    matching = {row[0] for row in _run(session, criteria, listed)}
+        if _first_look_fills(session, criteria, groups, SQLITE_FIRST_LOOK * (limit + 1), limit + 1):
+            return one_by_one(SQLITE_FIRST_LOOK * (limit + 1) if offset == 0 else None), False
+    cursor = _raw(session).cursor()
+    try:
+        cursor.execute("SELECT rowid FROM record_fts WHERE record_fts MATCH ? LIMIT ?",
+                       (fts5_expression(groups), bound + 1))
+        matching = {row[0] for row in cursor.fetchall()}
+    except sqlite3.OperationalError as exc:  # a query parse_query let through but FTS5 still refused
+        raise SearchQueryError(criteria.query, f"the search index cannot read this query ({exc})") from None
+    finally:
+        cursor.close()
     if len(matching) <= SQLITE_RANK_LIMIT:
         stmt, order = _statement(session, criteria, within)
         return _run(session, criteria, stmt.order_by(*order).limit(limit + 1).offset(offset)), True
     if len(matching) > bound:
         return one_by_one(None), False
-    return _walk(session, criteria, within, matching, wanted)[offset:], False
+    return _walk(session, criteria, within, matching, offset + limit + 1)[offset:], False
+
+
+def _first_look_fills(session: Session, criteria: SearchCriteria, groups: list[Group], read: int,
+                      wanted: int) -> bool:
+    """Whether ``wanted`` of the newest ``read`` messages (within the filters) match.
+
+    Checking one message for a phrase by its id can take FTS5 milliseconds (a phrase of three words, one
+    of them rare: ~20 ms), where checking it for the phrase's words alone takes ~0.15 ms. So the newest
+    messages are checked for the words first, and only if enough have them all, those are checked for
+    the exact query (a phrase of common words: ~0.3 ms each).
+    """
+    newest = (select(RecordRow.id).where(*filters(criteria))
+              .order_by(RecordRow.dated_at.desc(), RecordRow.id.desc()).limit(read).scalar_subquery())
+    candidates: list[int] | None = None
+    for expression in dict.fromkeys((fts5_expression(_loosened(groups)), fts5_expression(groups))):
+        where = [RecordRow.id.in_(candidates) if candidates is not None else RecordRow.id.in_(newest),
+                 exists().where(_FTS.c.rowid == RecordRow.id,
+                                text("record_fts MATCH :fts_query").bindparams(fts_query=expression))]
+        candidates = [row[0] for row in _run(session, criteria, select(RecordRow.id).where(*where))]
+        if len(candidates) < wanted:
+            return False
+    return True
+
+
+def _loosened(groups: list[Group]) -> list[Group]:
+    """The query with each phrase read as all of its words, and nothing left out: it matches at least as much."""
+    return [[(False, word) for negated, term in group if not negated for word in _FTS_WORD.findall(term)]
+            for group in groups]
+
+
+def _raw(session: Session) -> Any:
+    """The session's own DB-API connection (the same transaction): plain tuples, ~10x quicker to read."""
+    return session.connection().connection.driver_connection
 
 
 def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | None, matching: set[int],
@@ -295,14 +335,12 @@ def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | No
     where = filters(criteria)
     if within is not None:
         where.append(RecordRow.id.in_(list(within)))
-    cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject, literal(0.0).label("score"))
-    newest = select(RecordRow.id, RecordRow.dated_at).where(*where).order_by(RecordRow.dated_at.desc(),
-                                                                                RecordRow.id.desc())
+    newest = select(RecordRow.id).where(*where).order_by(RecordRow.dated_at.desc(), RecordRow.id.desc())
     kept: list[int] = []
     result = session.execute(newest.execution_options(yield_per=SQLITE_WALK_BATCH))
     try:
-        for batch in result.partitions():
-            kept.extend(row.id for row in batch if row.id in matching)
+        for batch in result.scalars().partitions():
+            kept.extend(record_id for record_id in batch if record_id in matching)
             if len(kept) >= wanted:
                 break
     finally:
@@ -310,6 +348,7 @@ def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | No
     kept = kept[:wanted]
     if not kept:
         return []
+    cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject, literal(0.0).label("score"))
     rows = {r.id: r for r in session.execute(select(*cols).where(RecordRow.id.in_(kept)))}
     return [rows[i] for i in kept]
 
