@@ -210,6 +210,21 @@ def test_wrap_breaks_at_spaces_and_cuts_long_words(line, width, expected):
     assert wrap(line, width, 10) == expected
 
 
+def test_a_long_unbroken_word_is_cut_in_one_pass(monkeypatch):
+    """A pasted line of base64 in a disclosed e-mail: cut across lines, reading each character about once
+    (trying ever shorter prefixes took minutes for a few thousand characters)."""
+    from councilguard.records import pdf_text
+
+    read = []
+    units = pdf_text._units
+    monkeypatch.setattr(pdf_text, "_units", lambda ch: read.append(ch) or units(ch))
+    word = "QUJD" * 25_000
+    lines = wrap(f"see {word} here", 480, 10)
+    assert len(read) < 3 * len(word)  # measuring the whole line once, then cutting it
+    assert lines[0] == "see" and "".join(lines[1:]) == word + " here"  # the last piece is joined by the next word
+    assert all(text_width(line, 10) <= 480 for line in lines) and len(lines) > 100
+
+
 def test_pdf_writer_makes_a_valid_pdf_that_reads_back():
     pdf = TextPdf(title="Bundle (test) \\ £", footer="FOI-2025-001")
     pdf.section([Para("Cover", "title"), Para("Brackets (kept) and a backslash \\ and £5 café, “quotes”; 日本")])

@@ -27,7 +27,6 @@ from councilguard.records.requests import KIND_LABELS, OUTCOMES
 from councilguard.workflow.attestations import TOPICS, Attestations
 from councilguard.workflow.audit import AuditWriter
 from councilguard.workflow.governance_evidence import KIND_LABELS as PEOPLE, GovernanceEvidence, gather
-from councilguard.workflow.pdf_words import breakable_paras
 from councilguard.workflow.policy_versions import PolicyVersions, Reader
 
 __all__ = ["GovernancePack", "GovernancePacks", "attested_lines", "render_pdf", "render_zip", "shown_lines"]
@@ -83,17 +82,17 @@ class GovernancePacks:
 def render_pdf(e: GovernanceEvidence, *, created: datetime | None = None) -> bytes:
     pdf = TextPdf(title=f"{e.council}: digital and data compliance evidence, {e.year.label}",
                   footer=f"{e.council} - governance evidence, {e.year.label}")
-    pdf.section(breakable_paras([
+    pdf.section([
         Para(e.council, "title"), Para(f"Digital and data compliance evidence, {e.year.label}", "heading"),
         Para(INTRO), Para(f"Prepared on {_d(e.prepared_on)} by {e.prepared_by}, from the records as they stood that "
                           "day.", "small"),
         Para("A. What councilguard shows", "heading"), Para("\n".join(f"- {line}" for line in shown_lines(e))),
-        Para("B. What the Clerk attests", "heading"), Para("\n".join(f"- {line}" for line in attested_lines(e)))]))
-    pdf.section(breakable_paras(_addresses_section(e)))
-    pdf.section(breakable_paras(_policy_section(e)))
-    pdf.section(breakable_paras(_retention_section(e)))
-    pdf.section(breakable_paras(_requests_section(e)))
-    pdf.section(breakable_paras(_attestation_section(e)))
+        Para("B. What the Clerk attests", "heading"), Para("\n".join(f"- {line}" for line in attested_lines(e)))])
+    pdf.section(_addresses_section(e))
+    pdf.section(_policy_section(e))
+    pdf.section(_retention_section(e))
+    pdf.section(_requests_section(e))
+    pdf.section(_attestation_section(e))
     return pdf.to_bytes(created=created)
 
 

@@ -25,7 +25,6 @@ from councilguard.records.pdf_text import Para, TextPdf
 from councilguard.workflow.incident_model import Evidence, Incident
 from councilguard.workflow.incidents import Incidents
 from councilguard.workflow.pdf_images import Placement, image_page, place_images
-from councilguard.workflow.pdf_words import breakable_paras
 from councilguard.workflow.sanctions import NOT_OURS, Sanctions
 
 __all__ = ["Referral", "findings_on", "referral_pack"]
@@ -79,16 +78,16 @@ def referral_pack(incidents: Incidents, incident_id: int, checker: Checker, *, p
     shots = incidents.screenshots(incident_id)
     pdf = TextPdf(title=f"Referral to the Monitoring Officer: {incident.reference}",
                   footer=f"{pack.council.name} - {incident.reference} - referral to the Monitoring Officer")
-    pdf.section(breakable_paras(_cover(incident, pack, report, shots, prepared_by, today)))
+    pdf.section(_cover(incident, pack, report, shots, prepared_by, today))
     placements = []
     for n, (item, image) in enumerate(shots, 1):
         picture = image_page(image)
         page = len(pdf.pages)
-        pdf.section(breakable_paras(
+        pdf.section(
             [Para(f"Appendix {n}: screenshot (evidence {_number(incident, item)})", "heading"),
              Para(_short(item.description, 300)),
              Para(f"{item.media_type}, {item.size} bytes, SHA-256 {item.sha256}", "small")]
-            + ([] if picture else [Para(UNDRAWABLE)])))
+            + ([] if picture else [Para(UNDRAWABLE)]))
         if picture is not None:
             placements.append(Placement(page, picture))
     data = place_images(pdf.to_bytes(created=created), placements, title=pdf.title)
