@@ -23,7 +23,7 @@ GMAIL = "jameslowe1962@gmail.com"
 TODAY = date.today()
 
 
-def _consent(path: Path, *, expires_on: date) -> None:
+def _consent(path: Path, *, expires_on: date, address: str | None = None) -> None:
     """Make the relay's database with James Lowe's personal e-mail consent in its register."""
     url = f"sqlite:///{path}"
     db.upgrade(url)
@@ -39,19 +39,21 @@ def _consent(path: Path, *, expires_on: date) -> None:
             Person(lowe.id, lowe.name, lowe.email, "councillor"),
             NewAuthorisation(kind="personal-email", source_kind="proper-officer-consent", reference="Clerk's decision",
                              decided_on=TODAY - timedelta(days=40), scope=f"Council business from or to {GMAIL}",
-                             expires_on=expires_on),
+                             expires_on=expires_on, address=address),
             by=Person(clerk.id, clerk.name, clerk.email, "proper-officer"))
     finally:
         engine.dispose()
 
 
-@pytest.mark.parametrize("expires_on, disposition", [
-    (TODAY + timedelta(days=10), "relayed"),
-    (TODAY - timedelta(days=1), "held"),  # the consent has ended: the forward is held for the Clerk again
+@pytest.mark.parametrize("expires_on, address, disposition", [
+    (TODAY + timedelta(days=10), None, "relayed"),
+    (TODAY + timedelta(days=10), GMAIL, "relayed"),  # a consent for this very account
+    (TODAY + timedelta(days=10), "j.lowe@hotmail.co.uk", "held"),  # for another of his accounts: not this one
+    (TODAY - timedelta(days=1), None, "held"),  # the consent has ended: the forward is held for the Clerk again
 ])
-def test_a_current_consent_lets_the_forward_through(make_relay, upstream, tmp_path, expires_on, disposition):
+def test_a_current_consent_lets_the_forward_through(make_relay, upstream, tmp_path, expires_on, address, disposition):
     path = tmp_path / "archive.db"
-    _consent(path, expires_on=expires_on)
+    _consent(path, expires_on=expires_on, address=address)
     relay = make_relay(upstream.port, db=str(path))
     code, text = send(relay, mail(*PERSONAL_FORWARD, to=GMAIL), rcpts=[GMAIL])
     assert code == 250, text

@@ -250,7 +250,7 @@ def test_migrations_make_exactly_the_models_and_run_twice(empty_db_url):
                     or name in {"tsv", "ix_record_text_tsv", "ix_record_text_phrase_keys"})
 
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0010_privacy_edition"
+        assert db.current_revision(engine) == db.head_revision() == "0011_authorisation_address"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
             assert compare_metadata(context, Base.metadata) == []

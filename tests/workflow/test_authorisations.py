@@ -64,6 +64,7 @@ def test_in_force_only_between_its_dates_and_until_revoked(services, day, revoke
     ({"scope": ""}, "scope", "What it covers is needed"),
     ({"expires_on": date(2026, 11, 1)}, "expires_on", "before it was given"),
     ({"channel": "facebook"}, "channel", "only chosen for an official-account designation"),
+    ({"address": "jim@example.org"}, "address", "only given for consent to use a personal e-mail account"),
 ])
 def test_a_bad_entry_names_its_field_and_records_nothing(services, change, field, words):
     s = services
@@ -121,3 +122,29 @@ def test_the_relay_finds_a_senders_authorities_by_address(services):
     assert held_by_address(s.factory, "nobody@example.org", TODAY) == frozenset()
     assert held_by_address(s.factory, "", TODAY) == frozenset()
     assert SenderAuthorisations(s.archive.engine)("grounds@croxleygreen-pc.gov.uk") == {"purchase"}
+
+
+CONSENT = NewAuthorisation(kind="personal-email", source_kind="proper-officer-consent", reference="Clerk's consent",
+                           decided_on=TODAY - timedelta(days=1), scope="Council business from or to his own account")
+
+
+def test_a_consent_for_one_personal_account_covers_that_account_only(services):
+    """What the checker receives: "personal-email:<address>" for a consent given for one account (the
+    e-mail rule then flags any other personal account), "personal-email" for one given for any."""
+    s = services
+    s.authorisations.record(s.people["sharma"], replace(CONSENT, address=" Priya.Sharma@Example.org "),
+                            by=s.people["clerk"])
+    assert s.authorisations.held_by(s.people["sharma"].id, TODAY) == {"personal-email:priya.sharma@example.org"}
+    assert held_by_address(s.factory, "cllr.sharma@croxleygreen-pc.gov.uk", TODAY) == {
+        "personal-email:priya.sharma@example.org"}
+    assert s.authorisations.of_holder(s.people["sharma"].id)[0].address == "priya.sharma@example.org"
+    s.authorisations.record(s.people["okafor"], CONSENT, by=s.people["clerk"])
+    assert s.authorisations.held_by(s.people["okafor"].id, TODAY) == {"personal-email"}
+
+
+@pytest.mark.parametrize("address", ["not an address", "a@b", "x" * 320 + "@example.org"])
+def test_a_consent_names_a_real_address(services, address):
+    s = services
+    with pytest.raises(InvalidEntry, match="is not an e-mail address") as caught:
+        s.authorisations.record(s.people["sharma"], replace(CONSENT, address=address), by=s.people["clerk"])
+    assert caught.value.where == "address" and s.authorisations.all() == []

@@ -35,7 +35,7 @@ def test_migration_matches_the_models_and_downgrades(tmp_path):
     db.upgrade(url)
     engine = db.make_engine(url)
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0010_privacy_edition"
+        assert db.current_revision(engine) == db.head_revision() == "0011_authorisation_address"
         found = inspect(engine)
         for model in MODELS:
             table = model.__table__
@@ -72,9 +72,10 @@ def test_consents_granted_before_the_register_existed_are_carried_over(tmp_path)
                  "decided_by": "clerk@croxleygreen-pc.gov.uk", "refusal_reason": "No"},
                 {**common, "id": 3, "address": "third@example.org", "status": "pending"}])
             s.commit()
-        db.upgrade(engine, "0006_authorities")
+        db.upgrade(engine)  # 0006 carries the consents over; 0011 gives each the address it was asked for
         with db.sessions(engine)() as s:
             (row,) = s.scalars(select(AuthorisationRow)).all()
+        assert row.address == "jameslowe1962@gmail.com"
         assert (row.holder_id, row.holder_email, row.kind, row.source_kind, row.reference) == (
             1, "cllr.lowe@croxleygreen-pc.gov.uk", "personal-email", "proper-officer-consent",
             "Clerk's decision 2026-10-01")

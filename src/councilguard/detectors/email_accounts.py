@@ -45,11 +45,26 @@ def _is_authors_personal(ctx: Context, address: str) -> bool:
     return False
 
 
+PERSONAL_EMAIL = "personal-email"  # held alone: consent for any personal account of the author's
+
+
+def consented(ctx: Context, address: str) -> bool:
+    """Whether the Proper Officer's consent covers ``address``: a general one ("personal-email"), or one for
+    that address ("personal-email:jim@example.org", as the register records a consent asked for one)."""
+    return ctx.holds(PERSONAL_EMAIL) or address.strip().lower() in consented_addresses(ctx)
+
+
+def consented_addresses(ctx: Context) -> list[str]:
+    prefix = f"{PERSONAL_EMAIL}:"
+    return sorted(a[len(prefix):].strip().lower() for a in ctx.authorisations if a.startswith(prefix))
+
+
 @detector("email.personal-account")
 def personal_account(ctx: Context, params):
-    """Council business sent from, or forwarded/copied to, the author's own personal account."""
+    """Council business sent from, or forwarded/copied to, the author's own personal account, unless the
+    Proper Officer consented to that account."""
     msg = ctx.message
-    if not msg.is_email or ctx.holds("personal-email"):
+    if not msg.is_email or ctx.holds(PERSONAL_EMAIL):
         return
     is_council_person = ctx.author_member is not None or ctx.council.is_council_address(msg.author.email)
     if not is_council_person:
@@ -57,12 +72,12 @@ def personal_account(ctx: Context, params):
     content = f"{msg.subject or ''}\n{msg.text}"
     business = bool(BUSINESS.search(content)) or msg.forwarded
     sender = (msg.from_ or "").strip().lower()
-    if sender and not ctx.council.is_council_address(sender) and business:
+    if sender and not ctx.council.is_council_address(sender) and business and not consented(ctx, sender):
         yield Hit(spans=_subject_span(msg), field="subject" if msg.subject else "text", score=0.9,
                   why=f"Council business is being sent from {sender}, which is not a council address.",
                   data={"detector": "email.personal-account", "address": sender})
         return
-    own = [r for r in msg.recipients if _is_authors_personal(ctx, r)]
+    own = [r for r in msg.recipients if _is_authors_personal(ctx, r) and not consented(ctx, r)]
     if own and (business or AUTO_FORWARD.search(content)):
         how = "forwarded" if msg.forwarded or re.match(r"\s*(?:fwd?|fw):", msg.subject or "", re.IGNORECASE) else "sent"
         yield Hit(spans=_subject_span(msg), field="subject" if msg.subject else "text", score=0.9,
@@ -72,6 +87,10 @@ def personal_account(ctx: Context, params):
     m = AUTO_FORWARD.search(content)
     if m and sender and ctx.council.is_council_address(sender):
         others = [r for r in msg.recipients if not ctx.council.is_council_address(r)]
+        if others and all(consented(ctx, r) for r in others):
+            return  # forwarding to the very account the Proper Officer consented to
+        if not others and consented_addresses(ctx) and any(a in content.lower() for a in consented_addresses(ctx)):
+            return
         if others or re.search(r"\b(?:gmail|hotmail|outlook|yahoo|icloud|btinternet|personal)\b", content, re.IGNORECASE):
             yield Hit(spans=((m.start(), m.end()),) if m.start() > len(msg.subject or "") else (), score=0.7,
                       why="Setting up auto-forwarding of council mail to a personal account needs the Proper Officer's consent.",

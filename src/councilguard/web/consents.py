@@ -113,10 +113,10 @@ class ConsentRequests:
 
 def _register(s: Session, row: ConsentRequestRow, by: User, today: date) -> None:
     """A grant is entered in the register of authorisations too, which is what the checker and the relay
-    honour (as "personal-email", until the consent's last day)."""
+    honour (as "personal-email:<the address asked for>", for that account only, until the consent's last day)."""
     holder = s.get(WebUserRow, row.councillor_id)
     new = NewAuthorisation(kind="personal-email", source_kind="proper-officer-consent", reference=row.source or "",
                            decided_on=today, scope=f"Council business from or to {row.address}",
-                           expires_on=row.expires_on)
+                           expires_on=row.expires_on, address=row.address.strip().lower())
     record_in(s, Person(holder.id, holder.name, holder.email, holder.role), new, by=by.email,
               consent_request_id=row.id)

@@ -10,6 +10,8 @@ can be read back as evidence of why a post was not flagged. Revoking keeps the r
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
@@ -63,6 +65,7 @@ class NewAuthorisation:
     scope: str
     expires_on: date | None = None
     channel: str | None = None  # official-account only: the account's channel, or None for every account
+    address: str | None = None  # personal-email only: the one personal account consented to, or None for any
 
     def validated(self, channels: Mapping[str, str]) -> NewAuthorisation:
         """This entry cleaned, or InvalidEntry naming the field; ``channels`` maps channel -> handle."""
@@ -91,7 +94,12 @@ class NewAuthorisation:
             raise InvalidEntry(f"{channel!r} is not one of the council's official accounts "
                                f"({', '.join(channels) or 'none are listed in the council profile'})",
                                where="channel")
-        return replace(self, reference=reference, scope=scope, channel=channel)
+        address = (self.address or "").strip().lower() or None
+        if address is not None and self.kind != "personal-email":
+            raise InvalidEntry("an address is only given for consent to use a personal e-mail account", where="address")
+        if address is not None and (len(address) > 320 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address)):
+            raise InvalidEntry(f"{address!r} is not an e-mail address (like jim@example.org)", where="address")
+        return replace(self, reference=reference, scope=scope, channel=channel, address=address)
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,7 @@ class Authorisation:
     revoked_at: datetime | None
     revoked_by: str | None
     revoked_reason: str | None
+    address: str | None = None  # personal-email: the account consented to (None: any)
 
     def state(self, on: date) -> str:
         """current, not-yet (given for a later day), expired or revoked, as of ``on``."""
@@ -150,13 +159,13 @@ def _text(value: Any, field: str, label: str) -> str:
 def _authorisation(r: AuthorisationRow) -> Authorisation:
     return Authorisation(r.id, r.holder_id, r.holder_name, r.holder_email, r.holder_role, r.kind, r.source_kind,
                          r.reference, r.decided_on, r.scope, r.channel, r.expires_on, r.consent_request_id,
-                         r.recorded_at, r.recorded_by, r.revoked_at, r.revoked_by, r.revoked_reason)
+                         r.recorded_at, r.recorded_by, r.revoked_at, r.revoked_by, r.revoked_reason, r.address)
 
 
 def _in_force_for(who) -> Select:
-    """(kind, channel) of ``who``'s entries in force on the bound day ``on`` (revoked before ``next_midnight``
+    """(kind, channel, address) of ``who``'s entries in force on the bound day ``on`` (revoked before ``next_midnight``
     means revoked that day). Built once: the relay asks it for every message."""
-    return select(AuthorisationRow.kind, AuthorisationRow.channel).where(
+    return select(AuthorisationRow.kind, AuthorisationRow.channel, AuthorisationRow.address).where(
         who, AuthorisationRow.decided_on <= bindparam("on"),
         or_(AuthorisationRow.expires_on.is_(None), AuthorisationRow.expires_on >= bindparam("on")),
         or_(AuthorisationRow.revoked_at.is_(None), AuthorisationRow.revoked_at >= bindparam("next_midnight")))
@@ -167,11 +176,13 @@ _BY_ADDRESS = _in_force_for(AuthorisationRow.holder_email == bindparam("who"))
 
 
 def _held(s: Session, query: Select, who: object, on: date, channel: str | None) -> frozenset[str]:
-    """The kinds in force on ``on``, official-account only where the designation covers ``channel``."""
+    """The kinds in force on ``on``, official-account only where the designation covers ``channel``, and a
+    consent for one personal account as "personal-email:<address>" (what the checker honours for it alone)."""
     wanted = (channel or "").strip().lower() or None
     next_midnight = datetime(on.year, on.month, on.day, tzinfo=timezone.utc) + timedelta(days=1)
     rows = s.execute(query, {"who": who, "on": on, "next_midnight": next_midnight})
-    return frozenset(kind for kind, only in rows
+    return frozenset(f"{kind}:{address}" if kind == "personal-email" and address else kind
+                     for kind, only, address in rows
                      if kind != "official-account" or only is None or wanted is None or only == wanted)
 
 
@@ -181,6 +192,7 @@ def record_in(s: Session, holder: Person, new: NewAuthorisation, *, by: str,
     row = AuthorisationRow(holder_id=holder.id, holder_name=holder.name, holder_email=holder.email.strip().lower(),
                            holder_role=holder.role, kind=new.kind, source_kind=new.source_kind,
                            reference=new.reference, decided_on=new.decided_on, scope=new.scope, channel=new.channel,
+                           address=new.address,
                            expires_on=new.expires_on, consent_request_id=consent_request_id,
                            recorded_at=datetime.now(timezone.utc), recorded_by=by)
     s.add(row)

@@ -43,6 +43,7 @@ class AuthorisationRow(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     scope: Mapped[str] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(64), nullable=True)  # official-account: one account, or all
+    address: Mapped[str | None] = mapped_column(String(320), nullable=True)  # personal-email: one account, or any
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     consent_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("web_consent_requests.id", name="fk_workflow_authorisations_consent"), nullable=True)

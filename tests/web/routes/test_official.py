@@ -146,6 +146,10 @@ def test_a_consent_granted_at_the_desk_is_in_the_register_and_honoured(app, clie
                "subject": "Fwd: Draft budget", "to": ["priyasharma@gmail.com"]}
     report = client.post("/api/check", json=forward, headers={"X-CSRF-Token": mine}).json()
     assert "personal-email-account" not in {f["rule"] for f in report["findings"]}
+    assert entry.address == "priyasharma@gmail.com"  # the consent covers the account asked for, no other
+    elsewhere = client.post("/api/check", json={**forward, "to": ["priya.sharma@outlook.com"]},
+                            headers={"X-CSRF-Token": mine}).json()
+    assert "personal-email-account" in {f["rule"] for f in elsewhere["findings"]}
     clerk.post(f"/authorisations/{entry.id}/revoke", data={"csrf_token": token, "reason": "Laptop is back."})
     assert re.search(r"Revoked on \d\d \w{3} \d{4}: Laptop is back\.", client.get("/consents").text)
     report = client.post("/api/check", json=forward, headers={"X-CSRF-Token": mine}).json()

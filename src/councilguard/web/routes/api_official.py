@@ -72,6 +72,8 @@ class AuthorisationOut(BaseModel):
     decided_on: date
     scope: str
     channel: str | None = Field(description="For a designation: the one account it covers; null for all")
+    address: str | None = Field(None, description="For a personal e-mail consent: the one personal account it "
+                                                  "covers; null for any")
     expires_on: date | None
     state: Literal["current", "not-yet", "expired", "revoked"] = Field(description="Where it stands today")
     consent_request_id: int | None = Field(description="The personal e-mail consent request it came from, if any")
@@ -85,7 +87,7 @@ class AuthorisationOut(BaseModel):
     def of(cls, a: Authorisation, today: date) -> AuthorisationOut:
         return cls(id=a.id, holder_id=a.holder_id, holder_name=a.holder_name, holder_email=a.holder_email, kind=a.kind,
                    source_kind=a.source_kind, reference=a.reference, decided_on=a.decided_on, scope=a.scope,
-                   channel=a.channel, expires_on=a.expires_on, state=a.state(today),
+                   channel=a.channel, address=a.address, expires_on=a.expires_on, state=a.state(today),
                    consent_request_id=a.consent_request_id, recorded_at=a.recorded_at, recorded_by=a.recorded_by,
                    revoked_at=a.revoked_at, revoked_by=a.revoked_by, revoked_reason=a.revoked_reason)
 
