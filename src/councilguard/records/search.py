@@ -452,7 +452,10 @@ def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int]
 
     def newest_first(look: int | None) -> list[Any]:
         """Read messages newest first, checking each, until the page is full (or ``look`` have been read)."""
-        session.execute(text("SET LOCAL enable_indexscan = on"))
+        # Walk the date index backwards: with a date range, the planner would rather sort every message in
+        # it (0.3 s for a year of a million) than expect the check to turn most of them down.
+        session.execute(text("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off; "
+                             "SET LOCAL enable_sort = off"))
         newest = select(*cols).where(*where).order_by(RecordRow.dated_at.desc(), RecordRow.id.desc())
         if look is not None:
             newest = newest.limit(look)
@@ -461,7 +464,8 @@ def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int]
                        literal(0.0).label("score")).where(checked(newest.c.id))
                 .order_by(newest.c.dated_at.desc(), newest.c.id.desc()).limit(limit + 1))
         rows = _run(session, criteria, stmt.offset(offset if look is None else 0))
-        session.execute(text("SET LOCAL enable_indexscan = off"))
+        session.execute(text("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan TO DEFAULT; "
+                             "SET LOCAL enable_sort TO DEFAULT"))
         return rows
 
     # A word in most messages: the newest few fill the first page, while even counting its candidates makes
@@ -564,7 +568,8 @@ def search(session: Session, criteria: SearchCriteria, *, limit: int = 20, offse
             rows, ranked = _pg_search(session, criteria, within, limit, offset)
         finally:  # the settings _pg_search made are for its own statements, not the caller's next ones
             session.execute(text("SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT; "
-                                 "SET LOCAL enable_indexscan TO DEFAULT"))
+                                 "SET LOCAL enable_indexscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT; "
+                                 "SET LOCAL enable_sort TO DEFAULT"))
     elif groups:
         rows, ranked = _sqlite_search(session, criteria, within, limit, offset)
     if rows is None:
