@@ -232,6 +232,24 @@ def _strategy_corpus(archive, make_item) -> dict[str, set[int]]:
     return {query: {by_position[i] for i in found} for query, found in truth.items()}
 
 
+def _pages_find(archive, criteria: SearchCriteria, expected: set[int], ranked: bool) -> None:
+    """Reading every page of ``criteria`` (7 a page) finds exactly ``expected``, each once, in one order."""
+    seen, offset = [], 0
+    while True:
+        page = archive.search(criteria, limit=7, offset=offset)
+        assert page.ranked is ranked or not page.hits, criteria
+        seen.extend(page.hits)
+        if not page.has_more:
+            break
+        offset += 7
+    assert {h.record_id for h in seen} == expected, criteria
+    assert len(seen) == len(expected), criteria  # no message on two pages
+    if not ranked:
+        order = [(h.dated_at, h.record_id) for h in seen]
+        assert order == sorted(order, reverse=True), criteria
+    assert all("[" in h.snippet for h in seen), criteria  # the snippet marks what matched
+
+
 @pytest.mark.parametrize(("rank_limit", "list_min", "ranked"), [
     (10_000, 10_000, True),  # few matches: all ranked
     (0, 10_000, False),      # more: listed newest first from the indexes (a phrase through its pair keys)
@@ -250,20 +268,7 @@ def test_postgresql_finds_the_same_messages_whichever_way_it_searches(db_url, ma
     try:
         truth = _strategy_corpus(archive, make_item)
         for query, expected in truth.items():
-            seen, offset = [], 0
-            while True:
-                page = archive.search(SearchCriteria(query=query), limit=7, offset=offset)
-                assert page.ranked is ranked or not page.hits, query
-                seen.extend(page.hits)
-                if not page.has_more:
-                    break
-                offset += 7
-            assert {h.record_id for h in seen} == expected, query
-            assert len(seen) == len(expected), query  # no message on two pages
-            if not ranked:
-                order = [(h.dated_at, h.record_id) for h in seen]
-                assert order == sorted(order, reverse=True), query
-            assert all("[" in h.snippet for h in seen), query  # the snippet marks what matched
+            _pages_find(archive, SearchCriteria(query=query), expected, ranked)
     finally:
         archive.close()
 
@@ -288,22 +293,8 @@ def test_sqlite_finds_the_same_messages_whichever_way_it_searches(db_url, make_i
     try:
         truth = _strategy_corpus(archive, make_item)
         for query, expected in truth.items():
-            for criteria, want in ((SearchCriteria(query=query), expected),
-                                   (SearchCriteria(query=query, sender="nobody@example.org"), set())):
-                seen, offset = [], 0
-                while True:
-                    page = archive.search(criteria, limit=7, offset=offset)
-                    assert page.ranked is ranked or not page.hits, query
-                    seen.extend(page.hits)
-                    if not page.has_more:
-                        break
-                    offset += 7
-                assert {h.record_id for h in seen} == want, query
-                assert len(seen) == len(want), query  # no message on two pages
-                if not ranked:
-                    order = [(h.dated_at, h.record_id) for h in seen]
-                    assert order == sorted(order, reverse=True), query
-                assert all("[" in h.snippet for h in seen), query
+            _pages_find(archive, SearchCriteria(query=query), expected, ranked)
+            _pages_find(archive, SearchCriteria(query=query, sender="nobody@example.org"), set(), ranked)
     finally:
         archive.close()
 

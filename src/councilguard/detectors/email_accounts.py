@@ -48,15 +48,11 @@ def _is_authors_personal(ctx: Context, address: str) -> bool:
 PERSONAL_EMAIL = "personal-email"  # held alone: consent for any personal account of the author's
 
 
-def consented(ctx: Context, address: str) -> bool:
-    """Whether the Proper Officer's consent covers ``address``: a general one ("personal-email"), or one for
-    that address ("personal-email:jim@example.org", as the register records a consent asked for one)."""
-    return ctx.holds(PERSONAL_EMAIL) or address.strip().lower() in consented_addresses(ctx)
-
-
-def consented_addresses(ctx: Context) -> list[str]:
+def consented_addresses(ctx: Context) -> frozenset[str]:
+    """The personal accounts the Proper Officer consented to one by one ("personal-email:jim@example.org", as
+    the register records a consent asked for one account); a plain "personal-email" covers any."""
     prefix = f"{PERSONAL_EMAIL}:"
-    return sorted(a[len(prefix):].strip().lower() for a in ctx.authorisations if a.startswith(prefix))
+    return frozenset(a[len(prefix):].strip().lower() for a in ctx.authorisations if a.startswith(prefix))
 
 
 @detector("email.personal-account")
@@ -69,15 +65,20 @@ def personal_account(ctx: Context, params):
     is_council_person = ctx.author_member is not None or ctx.council.is_council_address(msg.author.email)
     if not is_council_person:
         return
+    allowed = consented_addresses(ctx)
+
+    def consented(address: str) -> bool:
+        return address.strip().lower() in allowed
+
     content = f"{msg.subject or ''}\n{msg.text}"
     business = bool(BUSINESS.search(content)) or msg.forwarded
     sender = (msg.from_ or "").strip().lower()
-    if sender and not ctx.council.is_council_address(sender) and business and not consented(ctx, sender):
+    if sender and not ctx.council.is_council_address(sender) and business and not consented(sender):
         yield Hit(spans=_subject_span(msg), field="subject" if msg.subject else "text", score=0.9,
                   why=f"Council business is being sent from {sender}, which is not a council address.",
                   data={"detector": "email.personal-account", "address": sender})
         return
-    own = [r for r in msg.recipients if _is_authors_personal(ctx, r) and not consented(ctx, r)]
+    own = [r for r in msg.recipients if _is_authors_personal(ctx, r) and not consented(r)]
     if own and (business or AUTO_FORWARD.search(content)):
         how = "forwarded" if msg.forwarded or re.match(r"\s*(?:fwd?|fw):", msg.subject or "", re.IGNORECASE) else "sent"
         yield Hit(spans=_subject_span(msg), field="subject" if msg.subject else "text", score=0.9,
@@ -87,9 +88,9 @@ def personal_account(ctx: Context, params):
     m = AUTO_FORWARD.search(content)
     if m and sender and ctx.council.is_council_address(sender):
         others = [r for r in msg.recipients if not ctx.council.is_council_address(r)]
-        if others and all(consented(ctx, r) for r in others):
+        if others and all(consented(r) for r in others):
             return  # forwarding to the very account the Proper Officer consented to
-        if not others and consented_addresses(ctx) and any(a in content.lower() for a in consented_addresses(ctx)):
+        if not others and any(a in content.lower() for a in allowed):
             return
         if others or re.search(r"\b(?:gmail|hotmail|outlook|yahoo|icloud|btinternet|personal)\b", content, re.IGNORECASE):
             yield Hit(spans=((m.start(), m.end()),) if m.start() > len(msg.subject or "") else (), score=0.7,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from councilguard.records import chain, holds
 from councilguard.records.archive import Archive
 from councilguard.records.clocks import ClockError, ClockReading, ExtensionNotice, RequestType
+from councilguard.records.items import is_address
 from councilguard.records.request_schema import (
     RequestClockRow,
     RequestEventRow,
@@ -71,7 +72,6 @@ OUTCOMES = {
 MAX_PER_SEARCH = 5000
 _PAGE = 500
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}")
-_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Requests:
             raise RequestError(f"nation {nation!r} is not one of {', '.join(NATIONS)}")
         name = required("the requester's name", requester.name)
         email = (requester.email or "").strip().lower() or None
-        if email and not _EMAIL.fullmatch(email):
+        if email and not is_address(email):
             raise RequestError(f"the requester's e-mail {requester.email!r} is not an e-mail address")
         wording = required("the request's wording", wording)
         criteria = list(searches)

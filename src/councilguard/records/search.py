@@ -52,7 +52,7 @@ MARK = ("[", "]")  # how snippets show the words that matched
 # See _sqlite_search.
 SQLITE_RANK_LIMIT = 3000
 SQLITE_SET_FACTOR = 64
-SQLITE_FIRST_LOOK = 4  # pages' worth of the newest messages checked one by one first, for a single word
+SQLITE_FIRST_LOOK = 4  # pages' worth of the newest messages checked one by one first
 SQLITE_WALK_BATCH = 2000  # messages read by date at a time when walking against the list
 BM25 = (4.0, 8.0, 1.0, 0.5)  # weights of the FTS5 columns: people, subject, body, attachments
 BM25_WEIGHTS = ", ".join(map(str, BM25))
@@ -222,6 +222,11 @@ def filters(criteria: SearchCriteria) -> list[ColumnElement[bool]]:
     return out
 
 
+def _where(criteria: SearchCriteria, within: Iterable[int] | None) -> list[ColumnElement[bool]]:
+    """``filters`` plus, when given, the records a search is confined to (a request's collected records)."""
+    return filters(criteria) + ([RecordRow.id.in_(list(within))] if within is not None else [])
+
+
 def _statement(session: Session, criteria: SearchCriteria, within: Iterable[int] | None,
                *, newest_first: bool = False) -> tuple[Select, Any]:
     """A SELECT of (id, dated_at, sender, subject, score) and its ORDER BY, before paging.
@@ -229,9 +234,7 @@ def _statement(session: Session, criteria: SearchCriteria, within: Iterable[int]
     Ranked, the full-text index drives the query; ``newest_first``, the records' date index does, and
     each message it reads is checked against the index by its id, so it stops after one page.
     """
-    where = filters(criteria)
-    if within is not None:
-        where.append(RecordRow.id.in_(list(within)))
+    where = _where(criteria, within)
     groups = parse_query(criteria.query)
     cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject)
     newest = (RecordRow.dated_at.desc(), RecordRow.id.desc())
@@ -312,9 +315,7 @@ def _listed(criteria: SearchCriteria, session: Session, sql: str, expression: st
 def _ranked_page(session: Session, criteria: SearchCriteria, within: Iterable[int] | None,
                  scored: list[tuple[int, float]], limit: int, offset: int) -> list[Any]:
     """A page of the matches ``scored`` (id, bm25: lower is better) that pass the filters, best first."""
-    where = filters(criteria)
-    if within is not None:
-        where.append(RecordRow.id.in_(list(within)))
+    where = _where(criteria, within)
     ids = [record_id for record_id, _ in scored]
     if where:
         passing: set[int] = set()
@@ -323,9 +324,14 @@ def _ranked_page(session: Session, criteria: SearchCriteria, within: Iterable[in
                                                                       *where)))
         scored = [row for row in scored if row[0] in passing]
     page = sorted(scored, key=lambda row: (row[1], row[0]))[offset:offset + limit + 1]
+    return _page_rows(session, [(record_id, -rank) for record_id, rank in page])
+
+
+def _page_rows(session: Session, page: list[tuple[int, float]]) -> list[_Row]:
+    """The (id, dated_at, sender, subject, score) rows of ``page`` (id, score), in its order."""
     cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject)
     rows = {r.id: r for r in session.execute(select(*cols).where(RecordRow.id.in_([i for i, _ in page])))}
-    return [_Row(i, rows[i].dated_at, rows[i].sender, rows[i].subject, -rank) for i, rank in page]
+    return [_Row(i, rows[i].dated_at, rows[i].sender, rows[i].subject, score) for i, score in page]
 
 
 @dataclass(frozen=True)
@@ -373,9 +379,7 @@ def _raw(session: Session) -> Any:
 def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | None, matching: set[int],
           wanted: int) -> list[Any]:
     """The first ``wanted`` messages on ``matching``, newest first within the filters, read by date in batches."""
-    where = filters(criteria)
-    if within is not None:
-        where.append(RecordRow.id.in_(list(within)))
+    where = _where(criteria, within)
     newest = select(RecordRow.id).where(*where).order_by(RecordRow.dated_at.desc(), RecordRow.id.desc())
     kept: list[int] = []
     result = session.execute(newest.execution_options(yield_per=SQLITE_WALK_BATCH))
@@ -386,12 +390,7 @@ def _walk(session: Session, criteria: SearchCriteria, within: Iterable[int] | No
                 break
     finally:
         result.close()
-    kept = kept[:wanted]
-    if not kept:
-        return []
-    cols = (RecordRow.id, RecordRow.dated_at, RecordRow.sender, RecordRow.subject, literal(0.0).label("score"))
-    rows = {r.id: r for r in session.execute(select(*cols).where(RecordRow.id.in_(kept)))}
-    return [rows[i] for i in kept]
+    return _page_rows(session, [(record_id, 0.0) for record_id in kept[:wanted]])
 
 
 def _index_terms(session: Session, criteria: SearchCriteria, groups: list[Group],
@@ -430,7 +429,7 @@ def _pg_search(session: Session, criteria: SearchCriteria, within: Iterable[int]
     session.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'; SET LOCAL enable_seqscan = off; "
                          "SET LOCAL enable_indexscan = off"))
     groups = parse_query(criteria.query)
-    where = filters(criteria) + ([RecordRow.id.in_(list(within))] if within is not None else [])
+    where = _where(criteria, within)
     tsv = literal_column("record_text.tsv")
     tsquery = func.websearch_to_tsquery(_REGCONFIG, bindparam("ts_query", criteria.query))
     found = tsv.op("@@")(tsquery)

@@ -10,8 +10,6 @@ can be read back as evidence of why a post was not flagged. Revoking keeps the r
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping
@@ -20,6 +18,7 @@ from sqlalchemy import Engine, Select, bindparam, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from councilguard.records.db import sessions, write_session
+from councilguard.records.items import is_address
 from councilguard.workflow.audit import AuditWriter
 from councilguard.workflow.authorities_schema import AuthorisationRow
 from councilguard.workflow.authority_errors import AlreadyDecided, InvalidEntry, NoSuchEntry
@@ -97,7 +96,7 @@ class NewAuthorisation:
         address = (self.address or "").strip().lower() or None
         if address is not None and self.kind != "personal-email":
             raise InvalidEntry("an address is only given for consent to use a personal e-mail account", where="address")
-        if address is not None and (len(address) > 320 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address)):
+        if address is not None and (len(address) > 320 or not is_address(address)):
             raise InvalidEntry(f"{address!r} is not an e-mail address (like jim@example.org)", where="address")
         return replace(self, reference=reference, scope=scope, channel=channel, address=address)
 
