@@ -153,7 +153,7 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
     if len(ctx.text[chunk.start:chunk.end].split()) < MIN_WORDS:
         return False  # "See you there.": too little for the model to judge; the word lists still read it
     kinds = NEEDS_TARGET.get(label)
-    if kinds is not None and not any(m.kind in kinds and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
+    if kinds is not None and not any(_targets(m, kinds) and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
         return False
     return not (label in ABUSE_LIKE and _only_others_words(ctx, chunk))
 
@@ -161,6 +161,14 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
 # The rules about a particular kind of target, and the mentions that can be it
 NEEDS_TARGET = {"abuse-councillor": {T.COUNCILLOR}, "inflammatory-staff": {T.STAFF}, "derogatory-council": {T.COUNCIL},
                 "disrespect-public": {T.PUBLIC}, "untrue-statement": {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}}
+
+
+def _targets(m: T.Mention, kinds: set[str]) -> bool:
+    """Whether a mention can be the target: "the new intake of councillors" are councillors too (found as the
+    council, a body, for derogatory-council; abuse of them as a group is abuse of councillors)."""
+    if m.kind in kinds:
+        return True
+    return T.COUNCILLOR in kinds and m.kind == T.COUNCIL and m.name.lower().rstrip().endswith(("councillors", "cllrs"))
 
 
 def _evidence(ctx: Context, chunk: Span) -> Span:

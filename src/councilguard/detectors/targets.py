@@ -51,6 +51,18 @@ _PUBLIC_ROLE = caseless(
     r"reporter|journalist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
     r"manager|surgeon|builder|developer|estate\s+agent|agent|driver|warden|tenant|neighbour|cyclist|dog\s+walker|"
     r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b")
+# Members of the public by description: "the chap who complains about the bells", "Dear man on the mobility
+# scooter", "that Ferris bloke", "tonight's objector", "the litter-pick lot", "the allotment holder who…"
+_PUBLIC_DESCRIBED = caseless(
+    r"\b(?:the|that|this|a|one|some|dear|(?:to|yester)day'?s|tonight'?s|last\s+night'?s)\s+(?:[A-Z][a-z]+\s+|['‘\"“])?"
+    r"(?:chap|gent(?:leman)?|lad|lass|fella|fellow|girl|boy|bloke|guy|lady|woman|man|person|(?:allotment\s+)?holder|"
+    r"objector|campaigner|petitioner|complainant|protester|signator(?:y|ies)|troll|keyboard\s+warrior)s?\b['’\"”]?"
+    r"|\bthe\s+(?!whole\b)[\w'’-]+(?:\s+[\w'’-]+)?\s+lot\b(?!\s+of\b)")
+# Staff by description: "that girl in the office", "the woman from the parish office"
+_STAFF_DESCRIBED = caseless(
+    r"\b(?:the|that|this|a)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+(?:in|from|at|who\s+runs)\s+"
+    r"the\s+(?:council\s+|parish\s+|clerk'?s\s+)?office\b|\bgroundsm[ae]n\b|\bgrounds\s*keepers?\b"
+    r"|\b(?:a|another|new)\s+(?:deputy\s+)?clerk\b")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -132,6 +144,9 @@ def _find(ctx: Context) -> list[Mention]:
         add(Mention(m.start(), m.end(), STAFF, who[0] if len(who) == 1 else m.group(0)))
     for m in _GENERIC_STAFF.finditer(text):
         add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False))
+    for m in _STAFF_DESCRIBED.finditer(text):
+        add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False, later=True))
+    _disguised_staff(ctx, add)
     for m in _TITLE_NAME.finditer(text):
         title = m.group(1).lower()
         kind = COUNCILLOR if title in ("cllr", "councillor") else PUBLIC
@@ -143,6 +158,8 @@ def _find(ctx: Context) -> list[Mention]:
         add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
     for m in _PUBLIC.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
+    for m in _PUBLIC_DESCRIBED.finditer(text):
+        add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _PUBLIC_ROLE.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _HANDLE.finditer(text):
@@ -164,6 +181,17 @@ def _find(ctx: Context) -> list[Mention]:
         if v and v.group(1).lower() not in _NOT_NAMES:
             add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
     return sorted(out, key=lambda m: m.start)
+
+
+def _disguised_staff(ctx: Context, add) -> None:
+    """Staff named in disguise ("the d3puty cl3rk", "the c.l.e.r.k"): the staff patterns on the normalised text."""
+    norm = ctx.norm
+    if norm.text.lower() == ctx.text.lower():
+        return
+    for rx in (_GENERIC_STAFF, _role_pattern(ctx.council)):
+        for m in rx.finditer(norm.text):
+            start, end = norm.to_original(m.start(), m.end())
+            add(Mention(start, end, STAFF, m.group(0), named=False, later=True))
 
 
 _NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello", "dear", "ok", "okay", "right",

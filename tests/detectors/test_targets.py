@@ -1,0 +1,67 @@
+"""Who a message is about: the target finders, table-driven (text -> mentions of a kind, or none)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilguard import Pack
+from councilguard.detectors import targets as T
+from councilguard.detectors.base import Context
+from councilguard.detectors.judge import _eligible
+from councilguard.detectors.judge import chunks as judge_chunks
+from councilguard.engine import coerce_message
+
+AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+
+
+def context(text: str) -> Context:
+    return Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
+
+
+def found(text: str, kind: str) -> list[str]:
+    ctx = context(text)
+    return [text[m.start:m.end] for m in T.mentions(ctx) if m.kind == kind]
+
+
+@pytest.mark.parametrize("text,kind,words", [
+    # members of the public by description
+    ("The chap who keeps complaining about the bell-ringers is a killjoy.", T.PUBLIC, "The chap"),
+    ("Dear man on the mobility scooter who lectures everyone about dog mess.", T.PUBLIC, "Dear man"),
+    ("If that Ferris bloke films me again I'll report him.", T.PUBLIC, "that Ferris bloke"),
+    ("Tonight's objector to the Scout hut extension was a retired solicitor.", T.PUBLIC, "Tonight's objector"),
+    ("I've had it with the litter-pick lot.", T.PUBLIC, "the litter-pick lot"),
+    ("The 'campaigners' against the cycle racks are at it again.", T.PUBLIC, "The 'campaigners'"),
+    ("Had to deal with the gentleman who runs the car boot today.", T.PUBLIC, "the gentleman"),
+    # staff by description or in disguise
+    ("That girl in the office (the events one) is no use.", T.STAFF, "That girl in the office"),
+    ("Croxley groundsman spotted holding a spade.", T.STAFF, "groundsman"),
+    ("We need a Clerk with a brain.", T.STAFF, "a Clerk"),
+    ("The d3puty cl3rk is hopeless.", T.STAFF, "The d3puty cl3rk"),
+])
+def test_described_targets_are_found(text, kind, words):
+    assert words in found(text, kind)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("We ate the whole lot.", T.PUBLIC),
+    ("The lot of them turned up late.", T.PUBLIC),
+    ("A lot of people came to the fun day.", T.PUBLIC),
+    ("The parish office opens at nine.", T.STAFF),
+    ("The footpath by the Green is muddy.", T.STAFF),
+])
+def test_ordinary_words_are_not_targets(text, kind):
+    assert found(text, kind) == []
+
+
+@pytest.mark.parametrize("text,label,eligible", [
+    # a group of councillors is found as the council (a body), and abuse of the group is abuse of councillors
+    ("Honestly the new intake of councillors are a bunch of spoilt toddlers.", "abuse-councillor", True),
+    ("Honestly the new intake of councillors are a bunch of spoilt toddlers.", "derogatory-council", True),
+    ("Honestly the parish council is a bunch of spoilt toddlers.", "abuse-councillor", False),
+    ("The chap who keeps complaining about the bells is a sad old killjoy.", "disrespect-public", True),
+    ("The weather this week has been a sad old washout.", "disrespect-public", False),
+])
+def test_the_target_gate_reads_the_described_targets(text, label, eligible):
+    ctx = context(text)
+    (chunk,) = judge_chunks(ctx)
+    assert _eligible(ctx, label, chunk) is eligible
