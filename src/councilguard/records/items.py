@@ -207,14 +207,6 @@ class Event:
     recorded_at: datetime
 
 
-_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-
-
-def is_address(value: str) -> bool:
-    """Whether ``value`` is a bare e-mail address (something@somewhere.tld, no spaces or brackets)."""
-    return _ADDRESS.fullmatch(value) is not None
-
-
 @lru_cache(maxsize=4096)  # parsing costs ~0.1 ms, and a council's mail names the same few people
 def address_of(value: str) -> str:
     """The bare, lower-case address in ``"Name <addr>"`` or ``addr`` (what search and holds compare)."""

@@ -41,6 +41,7 @@ from councilguard.records.request_schema import (
 )
 from councilguard.records.schema import RecordRow
 from councilguard.records.search import SearchCriteria
+from councilguard.text.addresses import is_address
 
 __all__ = ["CLOCK_EVENTS", "ClockEntry", "CollectedRecord", "DataSubject", "InfoRequest", "Redaction",
            "RedactionError", "RequestError", "RequestEvent", "RequestNotFoundError", "RequestSearch",
@@ -111,7 +112,7 @@ class DataSubject:
             object.__setattr__(self, name, cleaned)
         object.__setattr__(self, "emails", tuple(dict.fromkeys(e.lower() for e in self.emails)))
         for email in self.emails:
-            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            if not is_address(email):
                 raise RequestError(f"data subject: {email!r} is not an e-mail address")
         for phone in self.phones:
             if len(re.sub(r"\D", "", phone)) < 7:

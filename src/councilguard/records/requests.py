@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from councilguard.records import chain, holds
 from councilguard.records.archive import Archive
 from councilguard.records.clocks import ClockError, ClockReading, ExtensionNotice, RequestType
-from councilguard.records.items import is_address
+from councilguard.text.addresses import is_address
 from councilguard.records.request_schema import (
     RequestClockRow,
     RequestEventRow,

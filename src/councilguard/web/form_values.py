@@ -10,9 +10,9 @@ import re
 from datetime import date
 from typing import Any, Mapping
 
+from councilguard.text.addresses import is_address
 from councilguard.web.errors import FormError
 
-EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def text(form: Mapping[str, Any], name: str, label: str, *, limit: int, required: bool = True) -> str:
@@ -40,7 +40,7 @@ def day(form: Mapping[str, Any], name: str, label: str, *, required: bool = True
 
 def email(form: Mapping[str, Any], name: str, label: str) -> str:
     value = text(form, name, label, limit=320).lower()
-    if not EMAIL.match(value):
+    if not is_address(value):
         raise FormError(f"{label} {value!r} is not an e-mail address", where=name)
     return value
 

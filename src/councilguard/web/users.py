@@ -7,7 +7,6 @@ than today's is replaced on the next successful sign-in.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -17,13 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from councilguard.text.addresses import is_address
 from councilguard.web.accounts_schema import WebUserRow
 from councilguard.web.errors import AccountError
 from councilguard.web.privacy_notice import NOTICE_EDITION
 from councilguard.web.roles import ROLES, Role
 
 MIN_PASSWORD = 12
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class UserStore:
     def create(self, *, email: str, name: str, role: str, password: str, created_by: str) -> User:
         """Add an account; raises AccountError naming the field that is wrong."""
         email, name = email.strip().lower(), " ".join(name.split())
-        if not _EMAIL.match(email):
+        if not is_address(email):
             raise AccountError(f"{email or 'an empty value'!r} is not an e-mail address", where="email")
         if not name:
             raise AccountError("a name is needed, as it should appear to colleagues", where="name")

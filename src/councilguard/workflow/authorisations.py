@@ -18,7 +18,7 @@ from sqlalchemy import Engine, Select, bindparam, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from councilguard.records.db import sessions, write_session
-from councilguard.records.items import is_address
+from councilguard.text.addresses import is_address
 from councilguard.workflow.audit import AuditWriter
 from councilguard.workflow.authorities_schema import AuthorisationRow
 from councilguard.workflow.authority_errors import AlreadyDecided, InvalidEntry, NoSuchEntry
