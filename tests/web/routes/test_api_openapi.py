@@ -81,3 +81,13 @@ def test_every_operation_has_a_tag_and_every_tag_a_description(spec):
         assert operation.get("tags"), (method, path)
         for tag in operation["tags"]:
             assert described.get(tag), f"tag {tag!r} of {method} {path} has no description"
+
+
+def test_the_check_body_is_the_contracts_message_without_what_the_server_sets(spec):
+    body = spec["paths"]["/api/check"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert body["required"] is True and schema["required"] == ["text"]
+    assert {"text", "kind", "channel", "account", "from", "to", "in_reply_to", "attachments"} <= set(schema["properties"])
+    assert "author" not in schema["properties"] and "authorisations" not in schema["properties"]
+    assert set(schema["properties"]["attachments"]["items"]["properties"]) == {"filename", "content_type", "description"}
+    assert "$ref" not in str(schema)
