@@ -42,8 +42,9 @@ class Exploding(Checker):
 def test_examine_reports_findings_or_the_failure(checker):
     env = Envelope(LOWE, (GMAIL,))
     raw = email(*PERSONAL_FORWARD, to=GMAIL)
-    found = InProcess(checker)(raw, env)
-    assert found.failure is None and [f.rule for f in found.report.findings] == ["personal-email-account"]
+    early = []
+    found = InProcess(checker)(raw, env, on_parsed=early.append)
+    assert early == [found.parsed] and found.failure is None and [f.rule for f in found.report.findings] == ["personal-email-account"]
     assert found.parsed.subject == PERSONAL_FORWARD[0] and found.parse_seconds > 0 and found.check_seconds > 0
     failed = examine(Exploding(checker.pack), raw, env)
     assert failed.report is None and failed.failure == "ValueError: detector blew up"
@@ -70,7 +71,10 @@ def test_a_dead_checker_process_costs_one_message_not_the_relay():
     pool = ProcessPool("croxley-green", 1)
     try:
         pool.start()
-        assert [f.rule for f in pool(raw, env).report.findings] == ["personal-email-account"]
+        early = []  # the parsed mail comes back before the check ends; a failure to use it costs nothing
+        assert [f.rule for f in pool(raw, env, on_parsed=early.append).report.findings] == ["personal-email-account"]
+        assert [p.subject for p in early] == [PERSONAL_FORWARD[0]]
+        assert pool(raw, env, on_parsed=lambda parsed: 1 / 0).report.findings
         [worker] = _children() - before
         os.kill(worker, signal.SIGKILL)
         lost = pool(raw, env)

@@ -151,3 +151,16 @@ def test_an_unreadable_spool_file_is_set_aside_and_the_rest_delivered(env, upstr
     upstream.handler.wait_for(1)
     wait_until(lambda: not spool.ids(QUEUE), what="the queue to empty")
     assert spool.ids(BAD) == ["0000-unreadable"]
+
+
+def test_dot_stuffing_is_smtplibs_own():
+    import random
+    import smtplib
+
+    from councilguard.gateway.delivery import _dot_stuffed
+
+    rng = random.Random(5)
+    samples = [b"", b".", b"..\r\n", b"a\r\n.b\r\n.\r\n", b".start\n.lf only\r.cr only"]
+    samples += [bytes(rng.choice(b".\r\na") for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for data in samples:
+        assert _dot_stuffed(data) == smtplib._quote_periods(data)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from councilguard.records import chain, db
 from councilguard.records.archive import Archive
-from councilguard.records.archive_write import SMALL, compress
+from councilguard.records.archive_write import SMALL, Ahead, Prepared, compress
 from councilguard.records.schema import Base, ChainEntry, Content, RecordRow
 
 from .conftest import attachment
@@ -167,3 +167,23 @@ def test_bulk_writing_in_steps_keeps_repeats_once_and_refuses_a_bad_item_before_
     with pytest.raises(ArchiveItemError):
         archive.add_many([(make_item("Fine"), None)] * 3 + [(make_item(sender=" "), None)])
     assert archive.count() == 5 and archive.verify().ok
+
+
+def test_work_done_ahead_is_used_only_for_the_bytes_and_texts_it_was_done_for(make_item):
+    item = make_item("Agenda", "Items for Monday.", attachments=[attachment("Item 1. Minutes")]).validated()
+    texts = [a.text for a in item.attachments]
+    plain = Prepared.of(item)
+    assert Prepared.of(item, Ahead.of(item.raw, item.body_text, texts)) == plain
+    other = Ahead.of(item.raw + b"x", item.body_text + " changed", texts)  # neither part matches: redone
+    assert Prepared.of(item, other) == plain
+    same_raw = Ahead.of(item.raw, "another body", texts)  # the bytes match, the texts do not
+    assert (Prepared.of(item, same_raw).sha, Prepared.of(item, same_raw).text_sha) == (plain.sha, plain.text_sha)
+
+
+def test_single_writes_of_new_and_kept_bytes_after_a_bulk_write_keep_the_chain(archive, make_item):
+    archive.add_many([(make_item(f"Bulk {i}"), None) for i in range(2)])
+    new = archive.keep(make_item("One more", raw=b"Subject: one more\r\n\r\nnew bytes"))
+    again = archive.keep(make_item("Again", raw=b"Subject: one more\r\n\r\nnew bytes"))
+    assert new == again == 3 and archive.count() == 3
+    assert [e.kind for e in archive.events(new)] == ["archived", "duplicate"]
+    assert archive.keep(make_item("Last")) == 4 and archive.verify().ok

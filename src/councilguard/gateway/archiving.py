@@ -18,7 +18,7 @@ from typing import Callable
 from councilguard.gateway.decide import Decision
 from councilguard.gateway.spool import Envelope
 from councilguard.model import Report
-from councilguard.records.archive import Archive, ArchivedAttachment, ArchiveItem
+from councilguard.records.archive import Ahead, Archive, ArchivedAttachment, ArchiveItem
 from councilguard.records.archive_errors import ArchiveItemError
 from councilguard.records.mail import ParsedMail
 
@@ -79,11 +79,17 @@ def minimal_item(raw: bytes, envelope: Envelope, report: Report | None, decision
 
 
 def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem,
-         before_commit: Callable[[int], None] | None = None) -> int:
+         before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None) -> int:
     """Archive ``item`` and return its record id; if the archive refuses one of its values, archive ``fallback``.
-    ``before_commit`` goes to :meth:`Archive.keep` (called for whichever of the two is committed)."""
+    ``before_commit`` and ``ahead`` go to :meth:`Archive.keep` (for whichever of the two is committed)."""
     try:
-        return archive.keep(item, actor="relay", before_commit=before_commit)
+        return archive.keep(item, actor="relay", before_commit=before_commit, ahead=ahead)
     except ArchiveItemError as exc:
         log.warning("archive refused part of a relayed message (%s); keeping a minimal record", exc)
-        return archive.keep(fallback, actor="relay", before_commit=before_commit)
+        return archive.keep(fallback, actor="relay", before_commit=before_commit, ahead=ahead)
+
+
+def ahead_of(raw: bytes, parsed: ParsedMail) -> Ahead:
+    """The hashing and compression of the :func:`archive_item` that ``raw`` and ``parsed`` will make, worked
+    out before the decision (the relay does it while a checker process checks the message)."""
+    return Ahead.of(raw, parsed.text, (a.text for a in parsed.attachments))

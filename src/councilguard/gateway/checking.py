@@ -65,20 +65,33 @@ def message_for(parsed: ParsedMail, envelope: Envelope, council: Council, held: 
 
 
 Held = frozenset[str] | Callable[[], frozenset[str]]
+OnParsed = Callable[[ParsedMail], None] | None
 
 
 def _resolve(held: Held) -> frozenset[str]:
     return held() if callable(held) else held
 
 
-def examine(checker: Checker, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
+def _parsed(on_parsed: OnParsed, parsed: ParsedMail) -> None:
+    """Hand the parsed mail to ``on_parsed``: work done early to save time later, so its failure is only logged."""
+    if on_parsed is not None:
+        try:
+            on_parsed(parsed)
+        except Exception:
+            log.exception("preparing a parsed message early failed; it is prepared after the check instead")
+
+
+def examine(checker: Checker, raw: bytes, envelope: Envelope, held: Held = frozenset(),
+            on_parsed: OnParsed = None) -> Examined:
     """Parse and check one message; a checker that raises is reported as a failure, never raised.
 
     ``held`` may be a function: it is called after parsing, so a pool can look it up meanwhile.
+    ``on_parsed(parsed)`` is called before the check (in a pool, while the worker checks).
     """
     start = time.perf_counter()
     parsed = parse_mail(raw)
     mark = time.perf_counter()
+    _parsed(on_parsed, parsed)
     return _check(checker, parsed, envelope, _resolve(held), mark - start)
 
 
@@ -99,8 +112,9 @@ class InProcess:
     def __init__(self, checker: Checker):
         self.checker = checker
 
-    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
-        return examine(self.checker, raw, envelope, held)
+    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset(),
+                 on_parsed: OnParsed = None) -> Examined:
+        return examine(self.checker, raw, envelope, held, on_parsed)
 
     def close(self) -> None:
         pass
@@ -109,10 +123,11 @@ class InProcess:
 # --- the process pool -------------------------------------------------------------------------------------
 #
 # Each worker has its own pipe, used by one relay thread at a time: the raw bytes go down it once, as bytes
-# (not pickled), and the Examined comes back. No queue-feeding or result-collecting threads stand between
+# (not pickled), and the answer comes back. No queue-feeding or result-collecting threads stand between
 # them (as in concurrent.futures' pool), so a message costs no extra thread switches in the relay's busy
 # process. The exchange is: raw bytes, envelope, then the sender's authorisations, which the relay looks
-# up while the worker parses; then the worker answers.
+# up while the worker parses; the worker sends the parsed mail as soon as it has it, then checks and
+# sends the report, so the relay can prepare the archive record while the check runs.
 
 DIED = "the checker process died (BrokenProcessPool)"
 _READY = "ready"
@@ -145,8 +160,10 @@ def _child_main(conn: Connection, policy: str | None, parent: int) -> None:
         start = time.perf_counter()
         parsed = parse_mail(raw)
         parse_seconds = time.perf_counter() - start
+        conn.send((parsed, parse_seconds))
         held = conn.recv()
-        conn.send(_check(checker, parsed, envelope, held, parse_seconds))
+        examined = _check(checker, parsed, envelope, held, parse_seconds)
+        conn.send((examined.report, examined.failure, examined.check_seconds))
 
 
 class _Died(Exception):
@@ -179,13 +196,16 @@ class _Worker:
             raise _Died(f"the checker process could not load the policy pack ({detail})")
         self.pid = detail
 
-    def examine(self, raw: bytes, envelope: Envelope, held: Held) -> Examined:
+    def examine(self, raw: bytes, envelope: Envelope, held: Held, on_parsed: OnParsed = None) -> Examined:
         try:
             self.conn.send_bytes(raw)
             self.conn.send(envelope)
             chosen = _resolve(held)
             self.conn.send(chosen)
-            return self.conn.recv()
+            parsed, parse_seconds = self.conn.recv()
+            _parsed(on_parsed, parsed)  # while the worker checks
+            report, failure, check_seconds = self.conn.recv()
+            return Examined(parsed, report, failure, parse_seconds, check_seconds)
         except (EOFError, OSError) as exc:
             raise _Died(type(exc).__name__) from None
 
@@ -218,11 +238,12 @@ class ProcessPool:
             except _Died as exc:
                 raise RuntimeError(str(exc)) from None
 
-    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset()) -> Examined:
+    def __call__(self, raw: bytes, envelope: Envelope, held: Held = frozenset(),
+                 on_parsed: OnParsed = None) -> Examined:
         worker = self._idle.get()
         try:
             worker.ready(self.START_TIMEOUT)
-            return worker.examine(raw, envelope, held)
+            return worker.examine(raw, envelope, held, on_parsed)
         except _Died as exc:
             log.error("a checker process died (%s); starting a new one", exc)
             worker = self._replace(worker)

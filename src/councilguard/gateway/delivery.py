@@ -39,6 +39,29 @@ def _crlf(data: bytes) -> bytes:
     return _EOL.sub(b"\r\n", data)
 
 
+def _dot_stuffed(data: bytes) -> bytes:
+    """``data`` with a dot added before every line that starts with one (RFC 5321 4.5.2): what smtplib's
+    ``_quote_periods`` does with a regular expression, which for a 270 KB message took ~3 ms of the relay's
+    busy process; a line starts after every LF, as its ``(?m)^`` did."""
+    stuffed = data.replace(b"\n.", b"\n..")
+    return b"." + stuffed if stuffed.startswith(b".") else stuffed
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, with DATA's dot-stuffing done by :func:`_dot_stuffed` (otherwise its own DATA)."""
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        if isinstance(msg, str):  # the relay always sends bytes; anything else goes smtplib's own way
+            return super().data(msg)
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        stuffed = _dot_stuffed(msg)
+        self.send(stuffed + (b"." if stuffed.endswith(b"\r\n") else b"\r\n.") + b"\r\n")
+        return self.getreply()
+
+
 @dataclass(frozen=True)
 class Upstream:
     """The server the relay hands mail to (the council's mail provider's smarthost)."""
@@ -201,8 +224,8 @@ class DeliveryWorker(threading.Thread):
     def _connect(self) -> smtplib.SMTP:
         if self._conn is None:
             try:
-                conn = smtplib.SMTP(self.upstream.host, self.upstream.port, timeout=self.upstream.timeout,
-                                    local_hostname=self.upstream.local_hostname)
+                conn = _SMTP(self.upstream.host, self.upstream.port, timeout=self.upstream.timeout,
+                              local_hostname=self.upstream.local_hostname)
                 conn.ehlo_or_helo_if_needed()
             except (OSError, smtplib.SMTPException) as exc:
                 raise _ConnectionTrouble(f"{type(exc).__name__}: {exc}") from None

@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Callable
 
 from councilguard.gateway import replies
-from councilguard.gateway.archiving import archive_item, keep, minimal_item
-from councilguard.gateway.checking import Examined, Held
+from councilguard.gateway.archiving import ahead_of, archive_item, keep, minimal_item
+from councilguard.gateway.checking import Examined
 from councilguard.gateway.decide import HOLD, RELAY, Decision, decide
 from councilguard.gateway.notify import HeldMessage, NoticeSender, held_notice
 from councilguard.gateway.override import find_override, strip_override
 from councilguard.gateway.spool import HELD, QUEUE, Envelope, Spool, SpoolEntry, new_id
 from councilguard.model import Report, Severity
 from councilguard.policy import Pack, RelaySettings
-from councilguard.records.archive import Archive
+from councilguard.records.archive import Ahead, Archive
 from councilguard.records.mail import ParsedMail
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,12 @@ class _Staged:
 class Intake:
     """Takes each message the SMTP server received to its decision; thread-safe."""
 
-    def __init__(self, pack: Pack, examine: Callable[[bytes, Envelope, Held], Examined], archive: Archive,
+    def __init__(self, pack: Pack, examine: Callable[..., Examined], archive: Archive,
                  spool: Spool, *, settings: RelaySettings | None = None, notices: NoticeSender | None = None,
                  on_spooled: Callable[[], None] | None = None,
                  authorities: Callable[[str], frozenset[str]] | None = None):
         self.pack = pack
-        self.examine = examine  # parse + check: in this process, or in a pool of checker processes
+        self.examine = examine  # (raw, envelope, held, on_parsed): parse + check, here or in checker processes
         self.archive = archive
         self.spool = spool
         self.settings = settings or pack.relay
@@ -108,8 +108,12 @@ class Intake:
             return str(replies.R554_EMPTY_MESSAGE)
         received_at = datetime.now(timezone.utc)
         start = time.perf_counter()
-        # the sender's authorisations are looked up when the checker asks: in a pool, while it parses
-        examined = self.examine(raw, envelope, lambda: self._held_by(envelope.mail_from))
+        # the sender's authorisations are looked up when the checker asks: in a pool, while it parses; and
+        # the archive record's hashing and compression are done as soon as the mail is parsed: in a pool,
+        # while it is checked
+        ahead: list[Ahead] = []
+        examined = self.examine(raw, envelope, lambda: self._held_by(envelope.mail_from),
+                                lambda parsed: ahead.append(ahead_of(raw, parsed)))
         parsed, report = examined.parsed, examined.report
         timings = {"parse": examined.parse_seconds, "check": examined.check_seconds}
         decision = decide(report, self.settings, failure=examined.failure,
@@ -128,7 +132,8 @@ class Intake:
         mark = time.perf_counter()
         try:
             record_id = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
-                             minimal_item(raw, envelope, report, decision, received_at), before_commit=stage)
+                             minimal_item(raw, envelope, report, decision, received_at), before_commit=stage,
+                             ahead=ahead[0] if ahead else None)
         except Exception as exc:
             staged.drop()
             log.exception("could not archive a message from %s", envelope.mail_from)

@@ -25,7 +25,7 @@ from councilguard.records.archive_errors import (
     LegalHoldError,
     RecordNotFoundError,
 )
-from councilguard.records.archive_write import Prepared
+from councilguard.records.archive_write import Ahead, Prepared
 from councilguard.records.chain import Receipt
 from councilguard.records.holds import Hold
 from councilguard.records.items import (
@@ -49,7 +49,7 @@ from councilguard.records.search import SearchCriteria, SearchPage, search
 from councilguard.records.texts import split_attachment_texts
 from councilguard.records.verify import Verification, verify_chain
 
-__all__ = ["ArchivedAttachment", "ArchivedFinding", "Archive", "ArchiveItem", "Event", "Record", "TombstoneInfo"]
+__all__ = ["Ahead", "ArchivedAttachment", "ArchivedFinding", "Archive", "ArchiveItem", "Event", "Record", "TombstoneInfo"]
 
 PIPELINE = 250  # items hashed and compressed while the previous ones are written (see add_many)
 _RESERVED = {"archived", "deleted", "hold-placed", "hold-released"}
@@ -87,14 +87,15 @@ class Archive:
             return self._record(s, record_id)
 
     def keep(self, item: ArchiveItem, *, actor: str = "system",
-             before_commit: Callable[[int], None] | None = None) -> int:
+             before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None) -> int:
         """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path).
 
         ``before_commit(record_id)``, if given, is called once the rows are written and just before the
         commit (if it raises, nothing is kept): the relay starts its spool write there, so that write
-        and the commit's flush to disk overlap.
+        and the commit's flush to disk overlap. ``ahead``: the item's hashing and compression, done
+        earlier (see :class:`Ahead`); used only where it matches the item.
         """
-        prepared = Prepared.of(item.validated())
+        prepared = Prepared.of(item.validated(), ahead)
         with db.write_session(self._sessions) as s:
             [(record_id, _)] = archive_write.write(s, [(prepared, None)], actor=actor, duplicate=True)
             if before_commit is not None:
