@@ -20,7 +20,7 @@ from councilguard import Checker, Pack, PackError
 from councilguard.detectors.registry import FAMILIES
 from councilguard.policy.schema import DETECTOR_ID
 
-BUNDLED = ["croxley-green", "manordeilo-salem"]
+BUNDLED = ["croxley-green", "manordeilo-salem", "barrington"]
 CROXLEY = Pack.bundled("croxley-green")
 CROXLEY_IDS = [r.id for r in CROXLEY.rules]
 
@@ -106,6 +106,33 @@ def test_second_pack_is_its_own_policy_not_a_copy_of_croxley():
     ids = {r.id for r in pack.rules}
     assert {"responding-to-negative", "personal-email-account", "newsgroup-on-behalf"}.isdisjoint(ids)
     assert pack.council.consents_for("Catrin Maddox", on=date(2026, 1, 1)) == {"official-account"}
+
+
+def test_third_pack_is_its_own_policy_not_a_copy_of_croxley():
+    """The Barrington pack quotes its own (truncated) policy, names its own council and offices, and binds
+    only what that text says."""
+    pack = Pack.bundled("barrington")
+    others = [CROXLEY, Pack.bundled("manordeilo-salem")]
+    for other in others:
+        other_source = re.sub(r"[^a-z0-9]+", " ", other.source_text.lower())
+        for rule in pack.rules:
+            quote = re.sub(r"[^a-z0-9]+", " ", rule.clause_text.lower()).strip()
+            assert quote not in other_source, f"{rule.id} quotes {other.id}'s policy"
+        assert not set(pack.council.domains) & set(other.council.domains)
+        assert pack.logo_path.read_bytes() != other.logo_path.read_bytes()
+        assert pack.council.name != other.council.name
+    assert pack.council.name == "Barrington Parish Council"
+    assert "Barrington Parish Council" in pack.source_text
+    assert "SOURCE TEXT NOT AVAILABLE BEYOND THIS POINT" in pack.source_text  # the truncation is kept
+    assert pack.policy.pack.status == "draft"
+    roles = " / ".join(m.role or "" for m in pack.council.of_kind("staff", "proper-officer"))
+    assert "Clerk" in roles and "Responsible Financial Officer" in roles  # the two offices the text names
+    ids = {r.id for r in pack.rules}
+    assert ids == {"missing-disclaimer", "unreferenced-material", "offensive-material", "harassment-discrimination"}
+    # nothing the surviving text does not say: no personal e-mail, logo, official-account or purchase rules
+    assert not {use.detector for r in pack.rules for use in r.detect} & {
+        "email.personal-account", "logo.council-logo", "accounts.official-account", "purchase.in-council-name"}
+    assert pack.sanctions is None
 
 
 # --- malformed packs: file, line, key path, problem ----------------------------------------------
