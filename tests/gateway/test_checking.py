@@ -44,7 +44,8 @@ def test_examine_reports_findings_or_the_failure(checker):
     raw = email(*PERSONAL_FORWARD, to=GMAIL)
     early = []
     found = InProcess(checker)(raw, env, on_parsed=early.append)
-    assert early == [found.parsed] and found.failure is None and [f.rule for f in found.report.findings] == ["personal-email-account"]
+    assert early == [found.parsed] and found.failure is None
+    assert [f.rule for f in found.report.findings] == ["personal-email-account"]
     assert found.parsed.subject == PERSONAL_FORWARD[0] and found.parse_seconds > 0 and found.check_seconds > 0
     failed = examine(Exploding(checker.pack), raw, env)
     assert failed.report is None and failed.failure == "ValueError: detector blew up"

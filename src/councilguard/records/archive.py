@@ -49,7 +49,8 @@ from councilguard.records.search import SearchCriteria, SearchPage, search
 from councilguard.records.texts import split_attachment_texts
 from councilguard.records.verify import Verification, verify_chain
 
-__all__ = ["Ahead", "ArchivedAttachment", "ArchivedFinding", "Archive", "ArchiveItem", "Event", "Record", "TombstoneInfo"]
+__all__ = ["Ahead", "ArchivedAttachment", "ArchivedFinding", "Archive", "ArchiveItem", "Event", "Record",
+           "TombstoneInfo"]
 
 PIPELINE = 250  # items hashed and compressed while the previous ones are written (see add_many)
 _RESERVED = {"archived", "deleted", "hold-placed", "hold-released"}
