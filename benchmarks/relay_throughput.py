@@ -323,6 +323,11 @@ def main() -> None:
           f"(the spool file is written meanwhile) + spool {per['spool']:.1f} (into its folder, and any notice) "
           f"+ SMTP, checker process hand-off and the rest "
           f"{beyond - per['parse'] - per['archive'] - per['spool']:.1f}")
+    # the same rest, split where the relay's own clock can split it: around its intake (the SMTP exchange,
+    # including sending the message, and the hops to and from the intake thread) and inside it
+    handoff = per["total"] - per["parse"] - per["check"] - per["archive"] - per["spool"]
+    print(f"     (that rest = SMTP exchange and thread hops {statistics.mean(latency_ms) - per['total']:.1f} "
+          f"+ checker process hand-off, decision and the like {handoff:.1f})")
     print(f"   CPU time of the relay's process: {cpu:.1f} ms per message (receiving, hand-off, archive, spool, "
           f"delivery; not the checker processes" + (", but the SMTP clients and upstream too)" if args.same_process
                                                     else ")") + " - steadier than wall time on a busy machine")
