@@ -16,7 +16,7 @@ from councilguard.text.caseless import caseless
 
 SPEAKING_ROLES = {"proper-officer"}
 
-_COUNCIL_SUBJECT = r"(?:the\s+(?:parish\s+)?council|(?:croxley\s+green\s+)?parish\s+council|this\s+council|our\s+council|{names})"
+_COUNCIL_SUBJECT = r"(?:the\s+(?:parish\s+)?council|parish\s+council|this\s+council|our\s+council|{names})"
 _CLAIMS = [
     r"\bon\s+behalf\s+of\s+{council}",
     r"\b(?:speaking|writing|posting|acting)\s+(?:for|as)\s+{council}",
@@ -42,7 +42,8 @@ DISTANCED = caseless(
 
 
 def _council_alternation(ctx: Context) -> str:
-    names = [re.escape(n) for n in (ctx.council.name, *ctx.council.short_names)]
+    # the council's own names (from its profile, never one council's written in), any spacing between words
+    names = [r"\s+".join(map(re.escape, n.split())) for n in (ctx.council.name, *ctx.council.short_names)]
     return _COUNCIL_SUBJECT.replace("{names}", "|".join(names))
 
 
