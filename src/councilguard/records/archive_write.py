@@ -211,16 +211,14 @@ _ONE = {
 }
 
 
-def _look_up_one(session: Session, sha: str) -> tuple[dict[str, int], dict[str, int], set[str], tuple[int, str]]:
-    """For one item: what :func:`write` otherwise asks in four queries (known, ids, stored, chain head)."""
+def _look_up_one(session: Session, sha: str) -> tuple[dict[str, int], dict[str, int], set[str], tuple[int, str]] | None:
+    """For one item: what :func:`write` otherwise asks in four queries (known, ids, stored, chain head);
+    None on a database without the one statement (write then asks the four)."""
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect not in _ONE:
-        known = existing_records(session, [sha])
-        ids = {} if known else dict(zip([sha], _new_ids(session, 1)))
-        stored = _stored_contents(session, [sha]) if not known else set()
-        return known, ids, stored, chain.head(session)
-    found, contents, next_id, seq, prev = connection.execute(_ONE[dialect], {"sha": sha}).one()
+    one = _ONE.get(connection.dialect.name)
+    if one is None:
+        return None
+    found, contents, next_id, seq, prev = connection.execute(one, {"sha": sha}).one()
     if found is not None:
         return {sha: found}, {}, set(), (seq or 0, prev or chain.GENESIS)
     return {}, {sha: next_id}, {sha} if contents else set(), (seq or 0, prev or chain.GENESIS)
@@ -235,8 +233,10 @@ def write(session: Session, batch: list[tuple[Prepared, dict[str, Any] | None]],
     record gets its 'archived' entry, then, if its pair holds one, an 'import-problems' entry.
     """
     chain.lock(session)
-    if len(batch) == 1:  # the relay's one message: everything it needs to know in one round trip
-        known, ids, stored, head = _look_up_one(session, batch[0][0].sha)
+    # the relay's one message: everything it needs to know in one round trip
+    looked_up = _look_up_one(session, batch[0][0].sha) if len(batch) == 1 else None
+    if looked_up is not None:
+        known, ids, stored, head = looked_up
     else:
         known = existing_records(session, {p.sha for p, _ in batch})
         new_shas = list(dict.fromkeys(p.sha for p, _ in batch if p.sha not in known))

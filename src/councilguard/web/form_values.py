@@ -14,7 +14,6 @@ from councilguard.text.addresses import is_address
 from councilguard.web.errors import FormError
 
 
-
 def text(form: Mapping[str, Any], name: str, label: str, *, limit: int, required: bool = True) -> str:
     """The field's text, trimmed; a FormError when required and empty, or longer than ``limit``."""
     value = str(form.get(name) or "").strip()
