@@ -440,3 +440,16 @@ def test_checker_sees_attachment_text(checker):
     spans = [(e.start, e.text) for f in report.findings if f.rule == "personal-data" for e in f.evidence]
     assert spans and all(start > section for start, _ in spans), spans
     assert "14 Barton Way" in [text for _, text in spans]
+
+
+def test_attachment_text_can_be_left_unread():
+    """After a checker process died on a message, the relay parses it again without reading attachments,
+    which are what C code such as PDFium reads: the attachment is still kept, hashed and named."""
+    read = parse_file("pdf_attachment.eml")
+    kept = parse_file("pdf_attachment.eml", read_attachment_text=False)
+    [pdf], [unread] = read.attachments, kept.attachments
+    assert pdf.text and unread.text is None
+    assert (unread.filename, unread.sha256, unread.size) == (pdf.filename, pdf.sha256, pdf.size)
+    assert unread.problems == (f"attachment {pdf.filename!r} not read: the checker stopped while reading this "
+                               "message",)
+    assert kept.text == read.text

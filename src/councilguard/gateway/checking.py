@@ -28,7 +28,7 @@ from councilguard.gateway.archiving import blind_copies
 from councilguard.gateway.spool import Envelope
 from councilguard.model import Author, Message, Report
 from councilguard.policy import Council
-from councilguard.records.mail import ParsedMail, parse_mail, to_message
+from councilguard.records.mail import MailLimits, ParsedMail, parse_mail, to_message
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ class InProcess:
 # sends the report, so the relay can prepare the archive record while the check runs.
 
 DIED = "the checker process died (BrokenProcessPool)"
+_WITHOUT_ATTACHMENT_TEXT = MailLimits(read_attachment_text=False)
 _READY = "ready"
 
 
@@ -248,7 +249,7 @@ class ProcessPool:
             log.error("a checker process died (%s); starting a new one", exc)
             worker = self._replace(worker)
             start = time.perf_counter()
-            parsed = parse_mail(raw)
+            parsed = parse_mail(raw, limits=_WITHOUT_ATTACHMENT_TEXT)  # what killed it must not kill the relay
             return Examined(parsed, None, DIED, time.perf_counter() - start, 0.0)
         except BaseException:  # the exchange broke off half-way: the pipe cannot be trusted again
             worker = self._replace(worker)

@@ -13,6 +13,7 @@ import codecs
 import dataclasses
 import io
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 from html import unescape
@@ -416,33 +417,50 @@ def _kind(data: bytes, filename: str | None, content_type: str | None) -> str | 
     return by_name or by_type
 
 
+# PDFium is not thread-safe, not even across documents: one call into it at a time in a process.
+_PDFIUM = threading.Lock()
+
+
 def _pdf(data: bytes, name: str, limits: MailLimits) -> Extracted:
-    from pypdf import PdfReader
+    """A PDF's text with PDFium (pypdfium2): C speed, about a third of pypdf's time on a council report."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     problems: list[str] = []
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:
-                opened = 0
-            if not opened:
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
                 return Extracted(None, (f"attachment {name!r} is an encrypted PDF; its text cannot be read "
                                         "without the password",))
-            problems.append(f"attachment {name!r} is an encrypted PDF that opens without a password; text read")
-        pages = []
-        for number, page in enumerate(reader.pages, start=1):
-            if number > limits.max_pdf_pages:
-                problems.append(f"attachment {name!r}: only the first {limits.max_pdf_pages} pages were read")
-                break
-            try:
-                pages.append(page.extract_text() or "")
-            except Exception as exc:
-                problems.append(f"attachment {name!r}: page {number} could not be read ({type(exc).__name__})")
-        return Extracted(scrub("\n\n".join(pages).strip()), tuple(problems))
-    except Exception as exc:  # pypdf raises many kinds on damaged files; none may escape
-        return Extracted(None, (*problems, f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})"))
+            return Extracted(None, (f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})",))
+        try:
+            if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+                problems.append(f"attachment {name!r} is an encrypted PDF that opens without a password; text read")
+            pages = []
+            for index in range(len(document)):
+                if index >= limits.max_pdf_pages:
+                    problems.append(f"attachment {name!r}: only the first {limits.max_pdf_pages} pages were read")
+                    break
+                try:
+                    page = document[index]
+                    try:
+                        textpage = page.get_textpage()
+                        try:
+                            pages.append(textpage.get_text_bounded())
+                        finally:
+                            textpage.close()
+                    finally:
+                        page.close()
+                except Exception as exc:  # one damaged page must not cost the rest
+                    problems.append(f"attachment {name!r}: page {index + 1} could not be read ({type(exc).__name__})")
+            text = "\n\n".join(pages).replace("\r\n", "\n").replace("\r", "\n").strip()
+            return Extracted(scrub(text), tuple(problems))
+        except Exception as exc:  # none may escape: the message must be kept whatever its attachment holds
+            return Extracted(None, (*problems, f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})"))
+        finally:
+            document.close()
 
 
 def _eml(data: bytes, limits: MailLimits) -> Extracted:

@@ -50,6 +50,9 @@ class MailLimits:
     max_pdf_pages: int = 200
     max_header_bytes: int = 1 * MB  # a header block longer than this: headers only, cut at this size
     max_lines: int = 2_000_000  # 50 MB of base64 is 700,000 lines; the parser keeps an object per line
+    # False once a checker process has died reading this message: its attachments (read by C code such as
+    # PDFium) are the likely cause, so the relay's own parse keeps them without reading their text
+    read_attachment_text: bool = True
 
 
 @dataclass(frozen=True)
@@ -546,6 +549,9 @@ class _Reader:
             problems.append(f"attachment {shown!r} is Outlook's TNEF wrapper: TNEF is not decoded, so the "
                             "files and formatting inside it were not read")
             got_text, got_problems = None, ()
+        elif not self.limits.read_attachment_text:
+            got_text, got_problems = None, (f"attachment {shown!r} not read: the checker stopped while reading "
+                                            "this message",)
         else:
             charset = _safe(part, MimePart.get_content_charset)
             got = extract_text(data, name, f"{ctype}; charset={charset}" if charset else ctype, limits=self.limits)
