@@ -13,8 +13,10 @@ from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
 
 WHOLE_WORK = caseless(
-    r"\b(?:(?:here'?s|here\s+is|pasted|copied|posting|reposting|sharing|attached|attaching)\s+(?:below\s+)?(?:is\s+)?(?:the\s+)?"
-    r"(?:full|whole|entire|complete)\s+(?:text|article|piece|story|report|book|chapter|map|album|song|track|film|video|episode|match|programme|photo\s+set)|"
+    r"\b(?:(?:here'?s|here\s+is|pasted|copied|posted|posting|reposted|reposting|shared|sharing|uploaded|attached|attaching|"
+    r"put\s+up)\s+(?:below\s+)?(?:is\s+)?(?:the\s+|an?\s+)?(?:full|whole|entire|complete)"
+    r"(?:\s+(?!(?:of|and|for|to|our|my|council|parish|minutes|agenda|meeting|annual)\b)[\w'’-]+){0,3}?\s+"  # a few words may name it: "the whole Ordnance Survey map"
+    r"(?:text|article|piece|story|report|book|chapter|map|album|song|track|film|video|episode|match|programme|photo\s+set)|"
     r"(?:full|whole|entire|complete)\s+(?:text|article|piece|story)\s+(?:of\s+the\s+article\s+)?(?:pasted|copied|below|attached|reproduced)|"
     r"(?:since|as|because)\s+it'?s\s+behind\s+a\s+paywall|(?:get|got|getting)\s+(?:round|around)\s+the\s+paywall|paywall(?:ed)?\s+(?:article|piece)|"
     r"(?:pasted|copied)\s+(?:it\s+)?(?:in\s+full|word\s+for\s+word)|pirated|cracked\s+(?:copy|version)|free\s+download\s+of|"
