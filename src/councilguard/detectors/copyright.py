@@ -7,6 +7,7 @@ paywalled article, or someone's photo without permission, is.
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
 
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
@@ -33,11 +34,26 @@ PERMITTED = caseless(
     r"open\s+government\s+licence|crown\s+copyright\s+.*licence|press\s+release)\b")
 
 
-@detector("copyright.copied-work")
-def copied_work(ctx: Context, params):
+class CopiedWorkParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a pack whose clause covers only what is published in the council's name (Barrington's 2, para 2)
+    only_in_council_name: bool = False
+
+
+def in_council_name(message) -> bool:
+    """Whether a message is published in the council's name: its official account, council capacity, or
+    staff (who act for the council) unless they say they write privately. A councillor's own page is not."""
+    if message.account == "official" or message.capacity == "council":
+        return True
+    author = message.author
+    return author is not None and author.role in ("staff", "proper-officer") and message.capacity != "private"
+
+
+@detector("copyright.copied-work", params=CopiedWorkParams)
+def copied_work(ctx: Context, params: CopiedWorkParams):
     """Whole articles, photos, maps or media reposted or attached without permission."""
     text = ctx.text
-    if PERMITTED.search(text):
+    if PERMITTED.search(text) or (params.only_in_council_name and not in_council_name(ctx.message)):
         return
     m = WHOLE_WORK.search(text)
     if m:
