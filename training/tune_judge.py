@@ -52,12 +52,16 @@ def main() -> None:
     rows = [r for r in rows if r["id"] in ids]
     pack = Pack.resolve("croxley-green")
     words = Checker(without_judge(pack))
+    # heads the pack does not use on e-mail kept within the council's own systems (judge.conduct's param)
+    internal = {d.params["label"] for r in pack.rules for d in r.detect
+                if d.detector == "judge.conduct" and d.params.get("outside_council_mail")}
     base, probs = [], []
     for r in rows:
         msg = coerce_message({k: v for k, v in r.items() if k not in LABEL_KEYS})
         base.append(words.check(msg).to_dict())
         ctx = Context(msg, pack)
-        probs.append({rule: (judge.best(ctx, rule) or (None, 0.0))[1] for rule in RULES})
+        probs.append({rule: 0.0 if rule in internal and ctx.within_council_mail else (judge.best(ctx, rule) or (None, 0.0))[1]
+                      for rule in RULES})
     card = model.card["thresholds"]
     print(f"{len(rows)} hold-out rows; card thresholds: " + ", ".join(f"{k} {card[k]:.2f}" for k in RULES))
     print(f"{'floor':>6} {'macroP':>7} {'macroR':>7} {'macroF1':>8} {'FA':>6}")

@@ -111,3 +111,17 @@ def test_sharp_civil_criticism_is_not_flagged(tmp_path, text):
     checker = judged_pack(tmp_path)
     report = checker.check({"text": text, "author": COUNCILLOR, "channel": "x"})
     assert not [f for f in report.findings if f.severity.rank >= 2], report.to_dict()
+
+
+PAPERS = "Please find the confidential Part 2 papers attached: the settlement figure we agreed is £18,000."
+
+
+@pytest.mark.parametrize("to, reported", [
+    (["cllr.lowe@croxleygreen-pc.gov.uk", "clerk@croxleygreen-pc.gov.uk"], False),  # kept within the council
+    (["cllr.lowe@croxleygreen-pc.gov.uk", "jim.lowe@gmail.com"], True),  # one copy leaves it
+])
+def test_confidential_papers_within_council_mail_are_not_judged(tmp_path, to, reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0, outside_council_mail: true")
+    msg = {"kind": "email", "channel": "email", "text": PAPERS, "author": COUNCILLOR,
+           "from": COUNCILLOR["email"], "to": to}
+    assert ("confidential-information" in checker.check(msg).rules) is reported

@@ -82,6 +82,13 @@ class Context:
     def holds(self, authorisation: str) -> bool:
         return authorisation in self.authorisations
 
+    @cached_property
+    def within_council_mail(self) -> bool:
+        """An e-mail whose sender and every recipient are on the council's own secure systems: papers
+        circulated between members and officers there are not disclosed to anyone outside."""
+        msg = self.message
+        return msg.is_email and all(self.council.is_secure_address(a) for a in [msg.from_ or "", *msg.recipients] if a)
+
     @property
     def author_role(self) -> str | None:
         if self.message.author.role:

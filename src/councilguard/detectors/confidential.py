@@ -48,8 +48,7 @@ PROCEDURAL = caseless(
 @detector("confidential.disclosure")
 def disclosure(ctx: Context, params):
     """Disclosed content from a closed session, legal advice, staff matter, tender or investigation."""
-    msg = ctx.message
-    if msg.is_email and all(ctx.council.is_secure_address(a) for a in [msg.from_ or "", *msg.recipients] if a):
+    if ctx.within_council_mail:
         return  # inside the council's own secure e-mail: not a disclosure "online"
     text = ctx.text
     for rx, what in _TOPICS:

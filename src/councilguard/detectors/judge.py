@@ -40,6 +40,9 @@ class JudgeParams(BaseModel):
                          description="never report below this probability, whatever the card's threshold: a checker "
                                      "that cries wolf is switched off (chosen on the rule cases and public examples)")
     needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
+    outside_council_mail: bool = Field(
+        default=False, description="not for e-mail kept within the council's own secure systems (the model reads "
+                                   "the text, not who it goes to): e.g. confidential papers sent round to members")
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ def judged(ctx: Context) -> _Judged | None:
 def conduct(ctx: Context, params: JudgeParams):
     """The conduct model's verdict for one rule (its head), with the best chunk as evidence."""
     if params.needs_reply and ctx.message.in_reply_to is None:
+        return
+    if params.outside_council_mail and ctx.within_council_mail:
         return
     model = _model()
     if not model.available:
