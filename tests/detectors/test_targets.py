@@ -65,3 +65,18 @@ def test_the_target_gate_reads_the_described_targets(text, label, eligible):
     ctx = context(text)
     (chunk,) = judge_chunks(ctx)
     assert _eligible(ctx, label, chunk) is eligible
+
+
+@pytest.mark.parametrize("text, gate, model_input", [
+    # a later finder's span wins for the gate, but the model reads the tags it was trained with
+    ("Honestly the woman in the parish office has a face like thunder.", "the woman in the parish office",
+     "Honestly the woman [public] in the parish office has a face like thunder."),
+    ("The chap who keeps complaining about the bells is a killjoy.", "The chap",
+     "The chap who keeps complaining about the bells is a killjoy."),
+])
+def test_the_model_reads_only_the_mentions_it_was_trained_with(text, gate, model_input):
+    from councilguard.detectors.judge_input import model_text
+
+    ctx = context(text)
+    assert gate in [text[m.start:m.end] for m in T.mentions(ctx)]
+    assert model_text(ctx) == model_input

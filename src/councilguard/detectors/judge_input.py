@@ -14,8 +14,9 @@ from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context
 
 INPUT_VERSION = 1  # bump when the tagging changes; the model card records the version it was trained on
-# Mentions marked ``later`` (finders added after this version's training) are not tagged, so the
-# model keeps reading what it learnt from; the next retraining can take them in with version 2.
+# Mentions marked ``later`` (finders added after this version's training) are not tagged, nor can they
+# displace an earlier mention (targets.trained_mentions), so the model keeps reading what it learnt
+# from; the next retraining can take them in with version 2.
 
 TAGGED = {T.COUNCILLOR, T.STAFF, T.COUNCIL, T.PUBLIC, T.OTHER_AUTHORITY}
 
@@ -30,8 +31,8 @@ def model_text(ctx: Context, start: int = 0, end: int | None = None) -> str:
     text = ctx.text
     out: list[str] = []
     at = start
-    for m in T.mentions(ctx):
-        if m.kind not in TAGGED or not m.named or m.later or m.start < start or m.end > end:
+    for m in T.trained_mentions(ctx):
+        if m.kind not in TAGGED or not m.named or m.start < start or m.end > end:
             continue
         out.append(text[at:m.end])
         out.append(tag(m.kind))

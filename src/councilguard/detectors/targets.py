@@ -110,17 +110,34 @@ _SELF_ROLE = caseless(
 
 def mentions(ctx: Context) -> list[Mention]:
     """All target mentions in the message text, sorted by position (memoised per message)."""
-    return ctx.memo("targets.mentions", lambda: _find(ctx))
+    return ctx.memo("targets.mentions", lambda: _find(ctx))[0]
 
 
-def _find(ctx: Context) -> list[Mention]:
+def trained_mentions(ctx: Context) -> list[Mention]:
+    """The mentions the conduct model's training inputs were tagged from: the same finders without the
+    ``later`` ones, so that a later finder's span (which wins in :func:`mentions`) cannot take an earlier
+    mention away from the model's input ("the woman [public] in the parish office")."""
+    return ctx.memo("targets.mentions", lambda: _find(ctx))[1]
+
+
+def _overlaps(m: Mention, taken: list[tuple[int, int]]) -> bool:
+    return any(s <= m.start < e or s < m.end <= e for s, e in taken)
+
+
+def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
+    """(every mention, the mentions of the finders the model was trained with), each sorted by position."""
     text = ctx.text
     council = ctx.council
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
+    trained: list[Mention] = []
+    trained_taken: list[tuple[int, int]] = []
 
     def add(m: Mention) -> None:
-        if any(s <= m.start < e or s < m.end <= e for s, e in taken):
+        if not m.later and not _overlaps(m, trained_taken):
+            trained_taken.append((m.start, m.end))
+            trained.append(m)
+        if _overlaps(m, taken):
             return
         taken.append((m.start, m.end))
         out.append(m)
@@ -180,7 +197,7 @@ def _find(ctx: Context) -> list[Mention]:
         v = _VOCATIVE.match(text)
         if v and v.group(1).lower() not in _NOT_NAMES:
             add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out, key=lambda m: m.start), sorted(trained, key=lambda m: m.start)
 
 
 def _disguised_staff(ctx: Context, add) -> None:
