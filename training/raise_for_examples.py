@@ -16,16 +16,13 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 
 from councilguard.detectors import judge
 from councilguard.detectors.base import Context
 from councilguard.engine import coerce_message
 from councilguard.policy import Pack
 from councilguard.testing import load_cases
-
-ROOT = Path(__file__).resolve().parents[1]
-LABEL_KEYS = {"expect", "allow", "expect_advice", "verdict_min", "why", "func", "source"}
+from tune_judge import LABEL_KEYS, ROOT, internal_heads  # same folder: the threshold choice before this one
 
 
 def examples() -> list[tuple[str, dict, set[str]]]:
@@ -43,8 +40,7 @@ def examples() -> list[tuple[str, dict, set[str]]]:
 def main() -> None:
     start = json.loads(sys.argv[1])
     pack = Pack.resolve("croxley-green")
-    internal = {d.params["label"] for r in pack.rules for d in r.detect
-                if d.detector == "judge.conduct" and d.params.get("outside_council_mail")}
+    internal = internal_heads(pack)
     need: dict[str, tuple[float, str, float]] = {}
     for name, message, may in examples():
         ctx = Context(coerce_message(message), pack)

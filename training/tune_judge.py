@@ -38,6 +38,12 @@ def without_judge(pack: Pack) -> Pack:
     return dataclasses.replace(pack, policy=pack.policy.model_copy(update={"rules": rules}))
 
 
+def internal_heads(pack: Pack) -> set[str]:
+    """Heads the pack does not use on e-mail kept within the council's own systems (``outside_council_mail``)."""
+    return {d.params["label"] for r in pack.rules for d in r.detect
+            if d.detector == "judge.conduct" and d.params.get("outside_council_mail")}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(WORK / "out"), help="folder holding conduct.onnx and its card")
@@ -52,9 +58,7 @@ def main() -> None:
     rows = [r for r in rows if r["id"] in ids]
     pack = Pack.resolve("croxley-green")
     words = Checker(without_judge(pack))
-    # heads the pack does not use on e-mail kept within the council's own systems (judge.conduct's param)
-    internal = {d.params["label"] for r in pack.rules for d in r.detect
-                if d.detector == "judge.conduct" and d.params.get("outside_council_mail")}
+    internal = internal_heads(pack)
     base, probs = [], []
     for r in rows:
         msg = coerce_message({k: v for k, v in r.items() if k not in LABEL_KEYS})

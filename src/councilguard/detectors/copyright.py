@@ -40,20 +40,21 @@ class CopiedWorkParams(BaseModel):
     only_in_council_name: bool = False
 
 
-def in_council_name(message) -> bool:
+def in_council_name(ctx: Context) -> bool:
     """Whether a message is published in the council's name: its official account, council capacity, or
-    staff (who act for the council) unless they say they write privately. A councillor's own page is not."""
+    staff (who act for the council) unless they say they write privately. A councillor's own page is not.
+    (Not logo's ``_personal_page``, which asks where a message appears rather than in whose name.)"""
+    message = ctx.message
     if message.account == "official" or message.capacity == "council":
         return True
-    author = message.author
-    return author is not None and author.role in ("staff", "proper-officer") and message.capacity != "private"
+    return ctx.author_role in ("staff", "proper-officer") and message.capacity != "private"
 
 
 @detector("copyright.copied-work", params=CopiedWorkParams)
 def copied_work(ctx: Context, params: CopiedWorkParams):
     """Whole articles, photos, maps or media reposted or attached without permission."""
     text = ctx.text
-    if PERMITTED.search(text) or (params.only_in_council_name and not in_council_name(ctx.message)):
+    if PERMITTED.search(text) or (params.only_in_council_name and not in_council_name(ctx)):
         return
     m = WHOLE_WORK.search(text)
     if m:

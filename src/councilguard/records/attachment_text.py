@@ -435,32 +435,36 @@ def _pdf(data: bytes, name: str, limits: MailLimits) -> Extracted:
                 return Extracted(None, (f"attachment {name!r} is an encrypted PDF; its text cannot be read "
                                         "without the password",))
             return Extracted(None, (f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})",))
-        try:
-            if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
-                problems.append(f"attachment {name!r} is an encrypted PDF that opens without a password; text read")
-            pages = []
-            for index in range(len(document)):
-                if index >= limits.max_pdf_pages:
-                    problems.append(f"attachment {name!r}: only the first {limits.max_pdf_pages} pages were read")
-                    break
-                try:
-                    page = document[index]
+        with document:
+            try:
+                if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+                    problems.append(f"attachment {name!r} is an encrypted PDF that opens without a password; text read")
+                pages = []
+                for index in range(len(document)):
+                    if index >= limits.max_pdf_pages:
+                        problems.append(f"attachment {name!r}: only the first {limits.max_pdf_pages} pages were read")
+                        break
                     try:
-                        textpage = page.get_textpage()
-                        try:
-                            pages.append(textpage.get_text_bounded())
-                        finally:
-                            textpage.close()
-                    finally:
-                        page.close()
-                except Exception as exc:  # one damaged page must not cost the rest
-                    problems.append(f"attachment {name!r}: page {index + 1} could not be read ({type(exc).__name__})")
-            text = "\n\n".join(pages).replace("\r\n", "\n").replace("\r", "\n").strip()
-            return Extracted(scrub(text), tuple(problems))
-        except Exception as exc:  # none may escape: the message must be kept whatever its attachment holds
-            return Extracted(None, (*problems, f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})"))
+                        pages.append(_page_text(document, index))
+                    except Exception as exc:  # one damaged page must not cost the rest
+                        problems.append(f"attachment {name!r}: page {index + 1} could not be read ({type(exc).__name__})")
+                text = "\n\n".join(pages).replace("\r\n", "\n").replace("\r", "\n").strip()
+                return Extracted(scrub(text), tuple(problems))
+            except Exception as exc:  # none may escape: the message must be kept whatever its attachment holds
+                return Extracted(None, (*problems, f"attachment {name!r} could not be read as a PDF ({type(exc).__name__})"))
+
+
+def _page_text(document, index: int) -> str:
+    """One page's text, its PDFium page and text page closed at once (the caller holds ``_PDFIUM``)."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_bounded()
         finally:
-            document.close()
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _eml(data: bytes, limits: MailLimits) -> Extracted:
