@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import queue
 import signal
-import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -25,6 +24,7 @@ from typing import Callable, Iterable
 
 from councilguard.engine import Checker
 from councilguard.gateway.archiving import blind_copies
+from councilguard.gateway.orphans import exit_with_parent
 from councilguard.gateway.spool import Envelope
 from councilguard.model import Author, Message, Report
 from councilguard.policy import Council
@@ -134,17 +134,10 @@ _WITHOUT_ATTACHMENT_TEXT = MailLimits(read_attachment_text=False)
 _READY = "ready"
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(1.0)
-        if os.getppid() != parent:  # the relay is gone (reparented): nothing will ever be asked of us
-            os._exit(0)
-
-
 def _child_main(conn: Connection, policy: str | None, parent: int) -> None:
     """A worker: load the Checker, say so, then examine what the pipe brings until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the relay, which then closes our pipe
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    exit_with_parent(parent)
     try:
         checker = Checker.from_pack(policy)
         checker.warm_up()

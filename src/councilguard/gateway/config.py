@@ -58,6 +58,8 @@ class RelayConfig:
     check_processes: int = 0  # checker worker processes; 0 checks in the relay's own process
     backoff: Backoff = field(default_factory=Backoff)
     poll_seconds: float = 2.0  # how often the delivery worker looks for mail the Clerk released
+    # deliver from a process of its own (None: when checking has processes of its own too)
+    delivery_process: bool | None = None
 
     def __post_init__(self) -> None:
         if self.max_message_bytes < 1024:

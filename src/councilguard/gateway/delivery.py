@@ -1,6 +1,7 @@
 """The delivery worker: sends spooled mail to the upstream server, and removes it only once accepted.
 
-It runs in its own thread beside the SMTP server, oldest message first, over one reused connection.
+It runs in its own thread beside the SMTP server, or in a process of its own (:mod:`.delivery_process`),
+oldest message first, over one reused connection.
 Temporary trouble is retried with exponential backoff: when the upstream cannot be reached at all the
 whole queue waits (so a down server is not hammered), and when it answers 4xx to one message only that
 message waits. A permanent refusal (5xx) is recorded as a ``bounced`` event on the archived record and
@@ -19,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Protocol
 
 from councilguard.gateway.errors import SpoolError
 from councilguard.gateway.notify import NoticeSender, failure_notice
@@ -88,6 +89,15 @@ class Backoff:
         return min(self.longest, self.first * self.factor ** max(tries - 1, 0))
 
 
+class _Event(Protocol):
+    """What the worker needs of an event: ``threading.Event`` and ``multiprocessing``'s both have it."""
+
+    def set(self) -> None: ...
+    def clear(self) -> None: ...
+    def is_set(self) -> bool: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class _ConnectionTrouble(Exception):
     """The upstream could not be reached or dropped the connection: retry the queue later."""
 
@@ -108,15 +118,17 @@ class DeliveryWorker(threading.Thread):
 
     def __init__(self, spool: Spool, upstream: Upstream, archive: Archive, notices: NoticeSender, *,
                  backoff: Backoff = Backoff(), poll: float = 2.0,
-                 on_delivered: Callable[[SpoolEntry], None] | None = None):
+                 on_delivered: Callable[[SpoolEntry], None] | None = None,
+                 events: tuple[_Event, _Event] | None = None):
+        """``events`` (wake, stop): set from another process when the worker runs in one of its own
+        (:mod:`.delivery_process`); by default, this process's own."""
         super().__init__(name="councilguard-delivery", daemon=True)
         self.spool, self.upstream, self.archive, self.notices = spool, upstream, archive, notices
         self.backoff, self.poll = backoff, poll
         self.on_delivered = on_delivered or (lambda entry: None)
         self.delivered = 0
         self.bounced = 0
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
+        self._wake, self._stopping = events or (threading.Event(), threading.Event())
         self._tries: dict[str, int] = {}
         self._next_try: dict[str, float] = {}
         self._down_until = 0.0

@@ -3,8 +3,9 @@
 The council's mail system hands every outgoing message here. The SMTP conversation stays on aiosmtpd's
 event loop; each message's work (parse, check, archive, spool: see :mod:`.intake`) runs on a small thread
 pool so one slow message never stalls the others, and the answer is given only when that work is done.
-Parsing and checking can run in worker processes to use every core (:mod:`.checking`). A separate
-thread (:mod:`.delivery`) passes spooled mail on to the upstream server.
+Parsing and checking can run in worker processes to use every core (:mod:`.checking`). The delivery
+worker (:mod:`.delivery`) passes spooled mail on to the upstream server: from a thread, or, when checking
+has processes of its own, from a process of its own too (:mod:`.delivery_process`).
 
 On start the relay takes the spool's lock, clears half-written files and resumes delivering everything
 left in the queue, so a restart after a crash carries on where it stopped.
@@ -27,12 +28,14 @@ from councilguard.gateway import replies
 from councilguard.gateway.checking import InProcess, ProcessPool
 from councilguard.gateway.config import RelayConfig, human_size
 from councilguard.gateway.delivery import DeliveryWorker
+from councilguard.gateway.delivery_process import DeliveryProcess
 from councilguard.gateway.intake import Intake
 from councilguard.gateway.notify import NoticeSender
 from councilguard.gateway.smtp_data import NOMINAL, TOO_LONG, read_data
 from councilguard.gateway.spool import Envelope, Spool
 from councilguard.policy import Pack, RelaySettings
 from councilguard.records.archive import Archive
+from councilguard.records.db import sqlite_path
 from councilguard.workflow.authorisations import SenderAuthorisations
 
 log = logging.getLogger(__name__)
@@ -132,7 +135,7 @@ class Relay:
         self._settings = settings
         self.spool = Spool(config.spool)
         self.intake: Intake | None = None
-        self.worker: DeliveryWorker | None = None
+        self.worker: DeliveryWorker | DeliveryProcess | None = None
         self._controller: RelayController | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._examine: InProcess | ProcessPool | None = None
@@ -160,8 +163,7 @@ class Relay:
         pack = self._start_checking()
         settings = self._settings or pack.relay
         notices = NoticeSender.for_pack(pack, self.config.notice_from, settings)
-        self.worker = DeliveryWorker(self.spool, self.config.upstream, self._archive, notices,
-                                     backoff=self.config.backoff, poll=self.config.poll_seconds)
+        self.worker = self._delivery(notices)
         self.intake = Intake(pack, self._examine, self._archive, self.spool, settings=settings, notices=notices,
                              on_spooled=self.worker.wake, authorities=SenderAuthorisations(self._archive.engine))
         self.worker.start()  # resumes whatever an earlier run left in the queue
@@ -175,6 +177,20 @@ class Relay:
         queued = len(self.spool.ids())
         log.info("councilguard relay listening on %s:%d, delivering to %s (%d message(s) queued)",
                  *self.address, self.config.upstream, queued)
+
+    def _delivery(self, notices: NoticeSender) -> DeliveryWorker | DeliveryProcess:
+        """The delivery worker: a thread here, or a process of its own (see :mod:`.delivery_process`)."""
+        url = self._archive.engine.url
+        separate = self.config.delivery_process
+        if separate is None:
+            separate = self.config.check_processes > 0
+        if separate and url.get_backend_name() == "sqlite" and sqlite_path(str(url)) is None:
+            separate = False  # a database in this process's memory cannot be opened from another
+        if separate:
+            return DeliveryProcess(self.spool.root, self.config.upstream, url.render_as_string(hide_password=False),
+                                   notices, backoff=self.config.backoff, poll=self.config.poll_seconds)
+        return DeliveryWorker(self.spool, self.config.upstream, self._archive, notices,
+                              backoff=self.config.backoff, poll=self.config.poll_seconds)
 
     def _start_checking(self) -> Pack:
         """The checker, in this process (given, or ``check_processes`` 0) or in worker processes."""
