@@ -99,6 +99,10 @@ EXACT = [
     ("naïve café", "naive cafe"),
     ("ʀᴀᴛ", "rat"),
     ("you i d i o t s", "you idiots"),
+    ("he is a b e n d e r", "he is a bender"),  # the article stays a word
+    ("what a t w a t", "what a twat"),
+    ("you a s s h o l e", "you asshole"),  # after "you", the "a" is the word's own
+    ("a b c d e f", "abcdef"),
     ("U.S.A. and e.g.", "usa. and e.g."),
     ("Grrrr, sooo annoying", "gr, so annoying"),
     ("jooohn@x.com www.x.com", "jooohn@x.com www.x.com"),

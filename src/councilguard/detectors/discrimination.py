@@ -1,7 +1,9 @@
 """Offensive remarks about protected characteristics (Equality Act 2010 s4), judged by function.
 
-Flags slurs, dehumanising statements about a protected group, "go back where you came from" and
-emoji taunts. Does not flag counter-speech, quoting in order to condemn, reclaimed self-reference
+Flags slurs, dehumanising statements about a protected group, a group declared unfit for office or
+company ("pensioners are too slow to sit on…", "… have no business on a council"), hateful questions
+("why are travellers always so…"), "go back where you came from", and emoji taunts (animals aimed at a
+person; vomit, fire or a bomb beside an emoji that stands for a group). Does not flag counter-speech, quoting in order to condemn, reclaimed self-reference
 ("as a queer woman…") or neutral mentions of a group ("the mosque's open day").
 """
 
@@ -47,6 +49,19 @@ GROUPS = (r"(?:muslims?|islam\w*|jews?|jewish|hindus?|sikhs?|christians?|catholi
           r"transgender people|women|girls|old people|pensioners|the elderly|disabled people|the disabled|wheelchair users|"
           r"pregnant women|mums|single mothers|unmarried mothers|that lot|these people|those people|their sort|his sort|her sort|"
           r"their kind|his kind|her kind)")
+# The same groups as people are spoken of when judged unfit ("women are too emotional to chair"): plural
+# nouns only, with the groups that office and service are most often denied to.
+PEOPLE = (r"(?:muslims|jews|hindus|sikhs|catholics|immigrants|migrants|asylum seekers|refugees|foreigners|travell?ers|"
+          r"gypsies|blacks|black people|asians|africans|romanians|eastern europeans|gays|gay (?:men|people)|lesbians|"
+          r"homosexuals|bisexuals|trans (?:people|women|men)|transgender people|women|men|girls|old people|older people|"
+          r"pensioners|the elderly|over-?(?:60|65|70|75|80)s|young people|youngsters|teenagers|disabled people|the disabled|"
+          r"cripples|wheelchair users|deaf people|blind people|autistic people|people with (?:mental health problems|"
+          r"mental illness|disabilities|a disability)|pregnant women|new mums|mothers|single mums|single mothers|"
+          r"married women|married couples|same-sex couples|gay couples|divorcees)")
+_STEREOTYPE = (r"(?:aggressive|violent|lazy|greedy|dirty|loud|rude|smelly|thick|stupid|dishonest|criminal|angry|"
+               r"emotional|hysterical|useless|entitled|sneaky|tight|mean|backward|fat|ugly|weird|creepy)")
+_UNFIT = (r"(?:emotional|hormonal|hysterical|old|slow|senile|doddery|weak|soft|thick|stupid|simple|backward|fragile|"
+          r"unstable|irrational|dim|feeble)")
 DEHUMANISING = [
     rf"\b{GROUPS}\s+(?:are|is|=)\s+(?:all\s+)?(?:just\s+)?(?:an?\s+)?(?:vermin|animals|parasites|rats|cockroaches|a plague|a disease|"
     rf"a cancer|scum|filth|savages|subhuman|sub-human|inferior|dirty|criminals|terrorists|rapists|a burden|a drain|"
@@ -65,8 +80,22 @@ DEHUMANISING = [
     r"\b(?:too old|too disabled|too pregnant|pregnant women shouldn'?t|off on maternity again|another baby)\b",
     r"\b(?:not a real (?:woman|man)|born a man|born a woman|(?:he|she)'?s really a (?:man|woman))\b",
     r"\b(?:gay|gays|homosexuals?|trans)\s+(?:agenda|lobby|propaganda)\b",
+    # a group declared unfit for office, service or company, or stereotyped as a whole
+    rf"\b{PEOPLE}\s+(?:should(?:n'?t| not)|must(?:n'?t| not))\s+be\s+(?:allowed|let|trusted|anywhere near|near|on|"
+    rf"in charge|chairing|running|councillors|clerks|governors)\b",
+    rf"\b{PEOPLE}\s+(?:can'?t|cannot)\s+be\s+trusted\b",
+    rf"\b{PEOPLE}\s+(?:have|has)\s+no\s+(?:business|place)\s+(?:on|in|being|running|chairing|near)\b",
+    rf"\b{PEOPLE}\s+(?:are|is)\s+(?:all\s+|just\s+|simply\s+)?too\s+{_UNFIT}\s+(?:to|for)\b",
+    rf"\bwhy\s+(?:are|is)\s+(?:all\s+)?(?:the\s+)?{PEOPLE}\s+(?:always\s+|all\s+|so\s+)+{_STEREOTYPE}\b",
+    rf"\b{PEOPLE}\s+breed\s+like\b",
     r"\bthat'?s\s+so\s+gay\b|\bno homo\b",
 ]
+# Hostility beside an emoji that stands for a protected group ("🏳️‍🌈➡️🔥", "💣🧕", "🌈🤮")
+_IDENTITY_EMOJI = r"🏳️‍🌈|🏳️‍⚧️|🏳‍🌈|🏳‍⚧|🌈|🧕|🕌|☪️?|✡️?|🕍|🕎|👳\S?|🤰\S?|🫃|♿️?|🦽|🦼|👵|👴|🧓"
+_HOSTILE_EMOJI = r"🤮|🤢|💩|🔥|💣|💥|🧨|🔪|🗡️?|🔫|☠️?|💀|🪓|🗑️?|🤡|🐷|🐖|🐒|🦍|🐀"
+_HOSTILE_BESIDE_IDENTITY = re.compile(
+    rf"(?:{_IDENTITY_EMOJI})[\s➡️→=]{{0,4}}(?:{_HOSTILE_EMOJI})|(?:{_HOSTILE_EMOJI})[\s➡️→=]{{0,4}}(?:{_IDENTITY_EMOJI})")
+_NOT_WITH_RAINBOW = ("🔥", "💥")  # a rainbow on fire is as often delight as hate
 _DEHUMANISING = [caseless(p) for p in DEHUMANISING]
 EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🙈|🍌|🐷|🐖|🐽)")
 _CONDEMN = caseless(
@@ -113,6 +142,16 @@ def protected_characteristic(ctx: Context, params):
             yield Hit(spans=((m.start(), m.end()),), score=0.9,
                       why=f"\u201c{m.group(0)}\u201d demeans people for who they are (a protected characteristic).",
                       data={"detector": "discrimination.protected-characteristic"})
+    for m in _HOSTILE_BESIDE_IDENTITY.finditer(text):
+        pair = m.group(0)
+        if "🌈" in pair and "🏳" not in pair and any(e in pair for e in _NOT_WITH_RAINBOW):
+            continue
+        if _excused(ctx, m.start(), m.end()):
+            continue
+        yield Hit(spans=((m.start(), m.end()),), score=0.9,
+                  why="An emoji of hostility (vomit, fire, a bomb, a clown) beside one that stands for a protected "
+                      "group is a taunt about who people are.",
+                  data={"detector": "discrimination.protected-characteristic"})
     for m in EMOJI_TAUNTS.finditer(text):
         if _excused(ctx, m.start(), m.end()):
             continue

@@ -365,12 +365,20 @@ def _maybe_spaced(src: str) -> bool:
     return any(p in shape for p in _SPACED_SHAPES)
 
 
+# "is a b e n d e r": after a word that takes an article, a spaced run's first "a" is that article
+_BEFORE_ARTICLE = re.compile(r"(?:^|[^a-z'])(?:is|was|what|such|like|be|being|called|calls?|'s|proper|right|"
+                             r"total|complete|utter|bloody|absolute)\s+$")
+
+
 def _join_spaced(src: str, starts: list[int] | None, ends: list[int] | None):
     b = _Builder(src, starts, ends)
     for m in _SPACED.finditer(src):
         s, e = m.span()
         step = len(m.group("sep")) + 1
         letters = src[s:e:step]
+        if letters[0] == "a" and len(letters) >= 4 and m.group("sep").isspace() \
+                and _BEFORE_ARTICLE.search(src, max(0, s - 12), s):
+            s, letters = s + step, letters[1:]
         if _TWO_LETTERS.search(letters) and not _protected(src, s, e):
             b.pick(s, e, step, letters.translate(_LEET_MAP))
     return b.finish()
