@@ -109,8 +109,12 @@ _SELF_REFERENCE = caseless(
     r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)")
 # Someone else's words, reported: "a customer called the barber a 'raghead'" (not "I called him…")
 _REPORTED = caseless(r"(?<!\bI )(?<!\bwe )\b(?:called|calling|shouted|yelled|said|wrote|posted|scrawled|sprayed|painted)\b")
-# Ordinary words that share letters with a slur
-_INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b")
+# Words quoted from graffiti, a note, a voicemail or a comment, to report them: "'… go home' sprayed on the underpass"
+_REPORTED_QUOTE = caseless(
+    r"\b(?:saying|says|said|reads?|reading|written|wrote|sprayed|scrawled|painted|daubed|graffiti|stickers?|notes?|"
+    r"leaflets?|messages?|voicemails?|transcript|comments?|shouted|yelled|chanted|called|posted|left)\b")
+# Ordinary words that share letters with a slur, and names that reclaim one
+_INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b")
 _AIMED = caseless(r"\b(?:you|your|he|she|they|them|him|her|that lot|these people|those people|is an?|are|'s an?|what an?|such an?|bunch of|like an?|like)\b")
 
 
@@ -168,6 +172,8 @@ def _excused(ctx: Context, start: int, end: int) -> bool:
     sent = doc.sentence_at(start)
     around = ctx.text[max(0, sent.start - 200):min(len(ctx.text), sent.end + 200)]
     if doc.others_words(start, end) and _CONDEMN.search(around):
+        return True
+    if doc.in_quote(start, end) and _REPORTED_QUOTE.search(around):
         return True
     if _SELF_REFERENCE.search(ctx.text[sent.start:end + 5]):
         return True

@@ -15,7 +15,8 @@ from functools import cached_property
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*[-*•>])|\n")
 _QUOTE_PAIRS = [("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»")]
-_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z0-9])'([^'\n]{2,200}?)'(?![A-Za-z0-9])")
+# Between single quotes; an apostrophe inside a word ("'you're a …'", "'isn't'") does not end the quote.
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z0-9])'((?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z])){2,200}?)'(?![A-Za-z0-9])")
 _FORWARD_MARK = caseless(
     r"^-{2,}\s*(forwarded|original) message\s*-{2,}|^begin forwarded message|^on .{5,80} wrote:\s*$", re.MULTILINE,
 )

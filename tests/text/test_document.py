@@ -1,0 +1,29 @@
+"""Whose words a span is: quotation marks, reporting verbs and denials, in the order a reader sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilguard.text.document import Document
+
+IN_QUOTE = [  # (text, a phrase inside it, quoted?)
+    ("She wrote 'you're a disgrace and you'll be gone in May' on the wall.", "disgrace", True),
+    ("Under the post: 'two of them getting married isn't a marriage'. Please remove it.", "marriage", True),
+    ("He said \"the Clerk is a liar\" at the meeting.", "liar", True),
+    ("The Clerk's report isn't ready and the Chair's view is clear.", "ready", False),
+    ("It's the Clerk's job, isn't it? We'll see.", "job", False),
+    ("I'm fed up: 'cos the bins weren't emptied.", "bins", False),
+]
+
+
+@pytest.mark.parametrize("text, phrase, quoted", IN_QUOTE, ids=[t[0][:40] for t in IN_QUOTE])
+def test_single_quotes_hold_words_with_apostrophes(text: str, phrase: str, quoted: bool) -> None:
+    start = text.index(phrase)
+    assert Document(text).in_quote(start, start + len(phrase)) is quoted
+
+
+def test_reported_words_follow_a_reporting_verb_in_their_sentence() -> None:
+    text = "Nothing to add. A resident told me I was a crook. I disagree."
+    start = text.index("crook")
+    assert Document(text).others_words(start, start + 5)
+    assert not Document("You are a crook.").others_words(10, 15)
