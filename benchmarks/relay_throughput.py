@@ -3,7 +3,8 @@
 
 N council e-mails (default 300) of ~3,000 characters, one in five with a 200 KB PDF (three pages of text
 and a photograph, written here byte by byte), are sent by several SMTP clients at once through the relay
-(parse, check with the Croxley Green pack, archive, spool, 250) to an aiosmtpd upstream that counts them.
+(parse, check with the Croxley Green pack, archive, spool, 250; delivery from a process of its own when the
+checking has processes) to an aiosmtpd upstream that counts them.
 Prints messages per second (accepted, and delivered upstream) and where the time per message goes:
 the check itself, measured inside the relay and again on its own, and everything beyond it (parsing,
 archiving, spooling, SMTP). Targets (issue): >= 30 msg/s, <= 10 ms per message beyond the check.
@@ -328,9 +329,10 @@ def main() -> None:
     handoff = per["total"] - per["parse"] - per["check"] - per["archive"] - per["spool"]
     print(f"     (that rest = SMTP exchange and thread hops {statistics.mean(latency_ms) - per['total']:.1f} "
           f"+ checker process hand-off, decision and the like {handoff:.1f})")
-    print(f"   CPU time of the relay's process: {cpu:.1f} ms per message (receiving, hand-off, archive, spool, "
-          f"delivery; not the checker processes" + (", but the SMTP clients and upstream too)" if args.same_process
-                                                    else ")") + " - steadier than wall time on a busy machine")
+    kept_out = "not the checker or delivery processes" if args.processes else "delivery included"
+    print(f"   CPU time of the relay's process: {cpu:.1f} ms per message (receiving, hand-off, archive, spool; "
+          f"{kept_out}" + (", but the SMTP clients and upstream too)" if args.same_process
+                           else ")") + " - steadier than wall time on a busy machine")
     print(f"\n2. {args.n} messages, {args.clients} clients at once:")
     print(f"   answered {args.n} in {answered_s:.2f} s = {rate:.1f} msg/s ({args.n - sum(refused.values())} accepted "
           f"with 250" + "".join(f", {n} refused {c}" for c, n in refused.items()) + ")")
