@@ -87,6 +87,12 @@ DEHUMANISING = [
     rf"(?:have|has)\s+no\s+(?:business|place)\s+(?:on|in|being|running|chairing|near)\b|"
     rf"(?:are|is)\s+(?:all\s+|just\s+|simply\s+)?too\s+{_UNFIT}\s+(?:to|for)\b|breed\s+like\b)",
     rf"\bwhy\s+(?:are|is)\s+(?:all\s+)?(?:the\s+)?{PEOPLE}\s+(?:always\s+|all\s+|so\s+)+{_STEREOTYPE}\b",
+    # a whole group given one vice ("men are all useless", "pensioners are all moaners")
+    rf"\b{PEOPLE}\s+(?:are|is)\s+all\s+(?:just\s+)?(?:{_STEREOTYPE}|useless|liars|thieves|scroungers|fakers|moaners|"
+    rf"parasites|lazy\s+\w+|useless\s+\w+)\b",
+    # told to be quiet, or talked down to, by their sex or age ("sit down, sweetheart", "pipe down, grandad")
+    r"\b(?:sit|calm|pipe|settle)\s+down,?\s+(?:sweetheart|sweetie|darling|dear|love|luv|missy|little\s+lady|"
+    r"young\s+lady|grandad|granddad|grandpa|grandma|granny|gran|sonny|old\s+man|old\s+girl)\b",
     r"\bthat'?s\s+so\s+gay\b|\bno homo\b",
 ]
 # Hostility beside an emoji that stands for a protected group ("🏳️‍🌈➡️🔥", "💣🧕", "🌈🤮")
@@ -114,7 +120,13 @@ _REPORTED_QUOTE = caseless(
     r"\b(?:saying|says|said|reads?|reading|written|wrote|sprayed|scrawled|painted|daubed|graffiti|stickers?|notes?|"
     r"leaflets?|messages?|voicemails?|transcript|comments?|shouted|yelled|chanted|called|posted|left)\b")
 # Ordinary words that share letters with a slur, and names that reclaim one
-_INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b")
+_INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b|"
+                     r"retardants?\b|retardation\b")
+# Slurs that are also surnames: "Lorraine Dykes", "Mr Coon" (capitalised, after a capitalised word)
+_SURNAMES = frozenset({"dykes", "dyke", "coon", "spade", "tinker", "bender", "slope", "darkie", "paddy", "gammon"})
+_NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?|\b[A-Z][a-z]+)\s+$")
+# A claim put in order to deny it: "Nobody is 'too old' to be a councillor"
+_NOBODY = caseless(r"\b(?:nobody|no one|no-one|none of (?:us|them))\s+(?:is|are|was|were)\s+(?:ever\s+)?['\"‘“]?$")
 _AIMED = caseless(r"\b(?:you|your|he|she|they|them|him|her|that lot|these people|those people|is an?|are|'s an?|what an?|such an?|bunch of|like an?|like)\b")
 
 
@@ -178,6 +190,12 @@ def _excused(ctx: Context, start: int, end: int) -> bool:
     if _SELF_REFERENCE.search(ctx.text[sent.start:end + 5]):
         return True
     if _INNOCENT.match(ctx.text, start):
+        return True
+    word = ctx.text[start:end]
+    if word[:1].isupper() and word.lower() in _SURNAMES and start > sent.start \
+            and _NAME_BEFORE.search(ctx.text, max(sent.start, start - 30), start):
+        return True
+    if _NOBODY.search(ctx.text, sent.start, start):
         return True
     if doc.others_words(start, end) and _REPORTED.search(ctx.text[sent.start:start]):
         return True
