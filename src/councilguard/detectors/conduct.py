@@ -219,12 +219,27 @@ _UNDERMINE = [
      "says the council wastes public money"),
 ]
 _UNDERMINE_RX = [(caseless(p), s, w) for p, s, w in _UNDERMINE]
+# Its processes a sham: decided in advance, for show, or pointless to take part in. Said of a process
+# ("the consultation is theatre") as often as of the council, so a process named in the sentence, or
+# the council named anywhere in the message, is target enough.
+_SHAM = caseless(
+    r"\b(?:box[- ]ticking|tick[- ]box)(?:\s+exercise)?\b|\brubber[- ]stamp(?:s|ed|ing)?\b|\b(?:a|is|just|pure|all)\s+"
+    r"(?:sham|charade|theatre|window[- ]dressing|pr exercise)\b|\bdone deal\b|"
+    r"\b(?:already|all)\s+(?:been\s+)?(?:decided|agreed|sewn up|stitched up)\b|"
+    r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"in the pub|on the golf course)\b|\bif you know the right people\b|\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
+    r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"
+    r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
+_PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
+                    r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision)\b")
+_ASKED = caseless(r"\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|whether)\b(?:\s+\w+)?\s+(?:if|whether)\b|\bwhether\b")
 
 
 @detector("conduct.undermines-council")
 def undermines_council(ctx: Context, params):
     """Claims that could undermine public confidence in the council or misrepresent it."""
     ms = [m for m in T.mentions(ctx) if m.kind in (T.COUNCIL, T.COUNCILLOR, T.STAFF)]
+    yield from _shams(ctx, ms)
     if not ms:
         return
     for rx, score, what in _UNDERMINE_RX:
@@ -239,3 +254,19 @@ def undermines_council(ctx: Context, params):
                     continue
             yield Hit(spans=((m.start(), m.end()),), score=score,
                       why=f"It {what} (\u201c{m.group(0)}\u201d).", data={"detector": "conduct.undermines-council"})
+
+
+def _shams(ctx: Context, ms: list[T.Mention]):
+    """The council's processes called a sham or pointless (see _SHAM)."""
+    for m in _SHAM.finditer(ctx.text):
+        if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
+            continue
+        sent = ctx.doc.sentence_at(m.start())
+        if _ASKED.search(ctx.text, sent.start, m.start()):
+            continue
+        council = any(t.kind == T.COUNCIL for t in ms)
+        if not (council or _PROCESS.search(ctx.text, sent.start, sent.end)):
+            continue
+        yield Hit(spans=((m.start(), m.end()),), score=0.7,
+                  why=f"It says the council's processes are a sham or pointless (\u201c{m.group(0)}\u201d).",
+                  data={"detector": "conduct.undermines-council"})
