@@ -24,6 +24,25 @@ CAMPAIGN = caseless(
     r"give\s+evidence\s+against|witness\s+(?:statement\s+)?against|support(?:ing)?\s+the\s+(?:claim|legal\s+action|case)\s+against|"
     r"take\s+(?:the\s+council|them)\s+to\s+court|until\s+the\s+council\s+(?:drops|backs\s+down|gives\s+in|withdraws))\b")
 
+_COUNCIL = r"(?:the|our|my\s+own|this)\s+(?:parish\s+)?council"
+# Positions against the council that need no named dispute: each names the council and acts against it
+AGAINST = caseless(
+    rf"\b(?:don'?t|do\s+not|refuse\s+to|never)\s+pay\s+{_COUNCIL}'?s?\s+(?:[\w-]+\s+){{0,3}}?(?:charges?|fees?|rents?|"
+    rf"precept|fines?|levy|increases?|rises?|penalt(?:y|ies))\b|"
+    rf"\b(?:should|must|ought\s+to|going\s+to|will)\s+sue\s+{_COUNCIL}\b|"
+    rf"\bhope\s+{_COUNCIL}\s+(?:loses|is\s+made\s+to\s+pay|gets?\s+taken\s+to\s+the\s+cleaners)\b|"
+    rf"\b(?:throws?|throwing|chucks?)\s+out\s+{_COUNCIL}'?s?\s+(?:case|appeal|application|claim)\b|"
+    rf"\b(?:sign|signed|share|join)\b[^.!?\n]{{0,40}}\b(?:to\s+)?(?:stop|block|overturn|fight|halt|scrap|defeat)\s+{_COUNCIL}'?s?\b|"
+    rf"\b(?:object|objecting)\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?(?:planning\s+)?application\b|"
+    rf"\b(?:witness\s+statement|evidence)\s+for\s+[^.!?\n]{{0,40}}\b(?:claim|case)\s+against\s+{_COUNCIL}\b")
+# Put as a question someone asked ("people have asked whether they can object to the council's application")
+ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|\bcan\s+(?:i|they|we|you|"
+                 r"residents|people)\s+$")
+# Rallying people against it: only with a dispute or the council's own action in view (see below)
+RALLY = caseless(
+    r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
+    r"(?:parish\s+)?councillor\b|\bwe\s+can\s+stop\s+(?:this|them|it)\b")
+
 
 @detector("stance.counter-to-council")
 def counter_to_council(ctx: Context, params):
@@ -31,6 +50,21 @@ def counter_to_council(ctx: Context, params):
     text = ctx.text
     councils = [m for m in T.mentions(ctx) if m.kind == T.COUNCIL]
     if not councils:
+        return
+    for m in AGAINST.finditer(text):
+        if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) \
+                or ASKED.search(text, ctx.doc.sentence_at(m.start()).start, m.start()):
+            continue
+        yield Hit(spans=((m.start(), m.end()),), score=0.8,
+                  why=f"It takes a public position against the council (\u201c{m.group(0)}\u201d).",
+                  data={"detector": "stance.counter-to-council"})
+        return
+    for m in RALLY.finditer(text):
+        if ctx.doc.others_words(m.start(), m.end()):
+            continue
+        yield Hit(spans=((m.start(), m.end()),), score=0.8,
+                  why=f"It rallies people against the council (\u201c{m.group(0)}\u201d).",
+                  data={"detector": "stance.counter-to-council"})
         return
     for m in CAMPAIGN.finditer(text):
         if ctx.doc.others_words(m.start(), m.end()):
