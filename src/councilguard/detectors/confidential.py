@@ -44,6 +44,20 @@ PROCEDURAL = caseless(
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
     r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so)\b")
 
+# The author marks what they pass on as secret ("keep it to yourselves", "mum's the word", "🤫") ...
+SECRECY = caseless(
+    r"\b(?:keep\s+(?:it|this|that)\s+to\s+(?:yourself|yourselves)|(?:don'?t|do\s+not)\s+(?:tell\s+anyone|repeat\s+this|"
+    r"share\s+this|pass\s+this\s+on|spread\s+this)|mum'?s\s+the\s+word|you\s+didn'?t\s+(?:read|hear)\s+(?:this|it)|"
+    r"between\s+you,?\s+me\s+and\s+the\s+(?:gatepost|lamp-?post)|not\s+supposed\s+to\s+(?:share|say|tell)|"
+    r"(?:probably|really)\s+shouldn'?t\s+(?:say|tell|share)|not\s+from\s+me|can'?t\s+say\s+more|"
+    r"all\s+i'?m\s+allowed\s+to\s+say|strictly\s+between\s+(?:us|ourselves))\b|🤫")
+# ... about the kind of council business that is kept private: money offered, claims, staff, complaints
+SENSITIVE = caseless(
+    r"£\s?\d|\b\d+(?:\.\d+)?k\b|\b(?:offer(?:ed|s)?|settle\w*|claim|complaints?|monitoring\s+officer|mo|hr|dismiss\w*|"
+    r"disciplinary|capability|probation|warning|insurers?|lawyers?|counsel|barrister|solicitors?|tenders?|contract|lease|"
+    r"negotiat\w+|investigation|standards|closed\s+session|part\s+2|shortlist\w*|interview\w*|"
+    r"sick(?:ness)?|stress)\b")
+
 
 @detector("confidential.disclosure")
 def disclosure(ctx: Context, params):
@@ -66,3 +80,10 @@ def disclosure(ctx: Context, params):
                       why=f"It discloses what happened in {what} (\u201c{m.group(0)}\u201d).",
                       data={"detector": "confidential.disclosure", "topic": what})
             break
+    for m in SECRECY.finditer(text):
+        if ctx.doc.others_words(m.start(), m.end()) or not SENSITIVE.search(text):
+            continue
+        yield Hit(spans=((m.start(), m.end()),), score=0.8,
+                  why=f"It passes on council business while saying it is secret (\u201c{m.group(0)}\u201d).",
+                  data={"detector": "confidential.disclosure", "topic": "business the author marks as secret"})
+        break
