@@ -51,21 +51,14 @@ def counter_to_council(ctx: Context, params):
     councils = [m for m in T.mentions(ctx) if m.kind == T.COUNCIL]
     if not councils:
         return
-    for m in AGAINST.finditer(text):
-        if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) \
-                or ASKED.search(text, ctx.doc.sentence_at(m.start()).start, m.start()):
-            continue
-        yield Hit(spans=((m.start(), m.end()),), score=0.8,
-                  why=f"It takes a public position against the council (\u201c{m.group(0)}\u201d).",
-                  data={"detector": "stance.counter-to-council"})
-        return
-    for m in RALLY.finditer(text):
-        if ctx.doc.others_words(m.start(), m.end()):
-            continue
-        yield Hit(spans=((m.start(), m.end()),), score=0.8,
-                  why=f"It rallies people against the council (\u201c{m.group(0)}\u201d).",
-                  data={"detector": "stance.counter-to-council"})
-        return
+    for rx, does in ((AGAINST, "takes a public position against"), (RALLY, "rallies people against")):
+        for m in rx.finditer(text):
+            if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) \
+                    or ASKED.search(text, ctx.doc.sentence_at(m.start()).start, m.start()):
+                continue
+            yield Hit(spans=((m.start(), m.end()),), score=0.8, why=f"It {does} the council (\u201c{m.group(0)}\u201d).",
+                      data={"detector": "stance.counter-to-council"})
+            return
     for m in CAMPAIGN.finditer(text):
         if ctx.doc.others_words(m.start(), m.end()):
             continue
