@@ -60,11 +60,11 @@ def serve(listen: Annotated[str, typer.Option("--listen", help="Where to take ma
                                                  "(0: check inside the relay's own process).")] = CORES,
           verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every message.")] = False) -> None:
     """Run the relay: check, archive, then relay, hold or reject each message. Stop with Ctrl-C."""
-    from councilguard.gateway.config import RelayConfig
+    from councilguard.gateway.config import LOG_FORMAT, RelayConfig
     from councilguard.gateway.relay import serve as run
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format=LOG_FORMAT)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     try:
         config = RelayConfig.from_strings(listen=listen, upstream=upstream, spool=spool, db=database,

@@ -232,7 +232,6 @@ _SHAM = caseless(
     r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
 _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
                     r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision)\b")
-_ASKED = caseless(r"\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|whether)\b(?:\s+\w+)?\s+(?:if|whether)\b|\bwhether\b")
 
 
 @detector("conduct.undermines-council")
@@ -258,13 +257,12 @@ def undermines_council(ctx: Context, params):
 
 def _shams(ctx: Context, ms: list[T.Mention]):
     """The council's processes called a sham or pointless (see _SHAM)."""
+    council = any(t.kind == T.COUNCIL for t in ms)
     for m in _SHAM.finditer(ctx.text):
-        if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
+        if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()) \
+                or ctx.doc.asked(m.start()):
             continue
         sent = ctx.doc.sentence_at(m.start())
-        if _ASKED.search(ctx.text, sent.start, m.start()):
-            continue
-        council = any(t.kind == T.COUNCIL for t in ms)
         if not (council or _PROCESS.search(ctx.text, sent.start, sent.end)):
             continue
         yield Hit(spans=((m.start(), m.end()),), score=0.7,

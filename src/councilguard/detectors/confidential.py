@@ -80,8 +80,8 @@ def disclosure(ctx: Context, params):
                       why=f"It discloses what happened in {what} (\u201c{m.group(0)}\u201d).",
                       data={"detector": "confidential.disclosure", "topic": what})
             break
-    for m in SECRECY.finditer(text):
-        if ctx.doc.others_words(m.start(), m.end()) or not SENSITIVE.search(text):
+    for m in SECRECY.finditer(text) if SENSITIVE.search(text) else ():
+        if ctx.doc.others_words(m.start(), m.end()):
             continue
         yield Hit(spans=((m.start(), m.end()),), score=0.8,
                   why=f"It passes on council business while saying it is secret (\u201c{m.group(0)}\u201d).",

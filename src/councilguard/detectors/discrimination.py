@@ -3,8 +3,9 @@
 Flags slurs, dehumanising statements about a protected group, a group declared unfit for office or
 company ("pensioners are too slow to sit on…", "… have no business on a council"), hateful questions
 ("why are travellers always so…"), "go back where you came from", and emoji taunts (animals aimed at a
-person; vomit, fire or a bomb beside an emoji that stands for a group). Does not flag counter-speech, quoting in order to condemn, reclaimed self-reference
-("as a queer woman…") or neutral mentions of a group ("the mosque's open day").
+person; vomit, fire or a bomb beside an emoji that stands for a group). Does not flag counter-speech,
+quoting in order to condemn or report, reclaimed self-reference ("as a queer woman…"), neutral mentions
+of a group ("the mosque's open day") or surnames spelt like a slur.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ _REPORTED_QUOTE = caseless(
 _INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b|"
                      r"retardants?\b|retardation\b")
 # Slurs that are also surnames: "Lorraine Dykes", "Mr Coon" (capitalised, after a capitalised word)
-_SURNAMES = frozenset({"dykes", "dyke", "coon", "spade", "tinker", "bender", "slope", "darkie", "paddy", "gammon"})
+_SURNAMES = frozenset({"dykes", "dyke", "coon", "spade", "tinker", "bender", "slope", "darkie", "gammon"})
 _NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?|\b[A-Z][a-z]+)\s+$")
 # A claim put in order to deny it: "Nobody is 'too old' to be a councillor"
 _NOBODY = caseless(r"\b(?:nobody|no one|no-one|none of (?:us|them))\s+(?:is|are|was|were)\s+(?:ever\s+)?['\"‘“]?$")

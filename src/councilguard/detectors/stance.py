@@ -35,10 +35,7 @@ AGAINST = caseless(
     rf"\b(?:sign|signed|share|join)\b[^.!?\n]{{0,40}}\b(?:to\s+)?(?:stop|block|overturn|fight|halt|scrap|defeat)\s+{_COUNCIL}'?s?\b|"
     rf"\b(?:object|objecting)\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?(?:planning\s+)?application\b|"
     rf"\b(?:witness\s+statement|evidence)\s+for\s+[^.!?\n]{{0,40}}\b(?:claim|case)\s+against\s+{_COUNCIL}\b")
-# Put as a question someone asked ("people have asked whether they can object to the council's application")
-ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|\bcan\s+(?:i|they|we|you|"
-                 r"residents|people)\s+$")
-# Rallying people against it: only with a dispute or the council's own action in view (see below)
+# Rallying people against it (in a message that names the council)
 RALLY = caseless(
     r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
     r"(?:parish\s+)?councillor\b|\bwe\s+can\s+stop\s+(?:this|them|it)\b")
@@ -53,8 +50,7 @@ def counter_to_council(ctx: Context, params):
         return
     for rx, does in ((AGAINST, "takes a public position against"), (RALLY, "rallies people against")):
         for m in rx.finditer(text):
-            if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) \
-                    or ASKED.search(text, ctx.doc.sentence_at(m.start()).start, m.start()):
+            if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) or ctx.doc.asked(m.start()):
                 continue
             yield Hit(spans=((m.start(), m.end()),), score=0.8, why=f"It {does} the council (\u201c{m.group(0)}\u201d).",
                       data={"detector": "stance.counter-to-council"})

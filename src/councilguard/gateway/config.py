@@ -41,6 +41,9 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # the relay's and its helper processes' logs
+
+
 @dataclass(frozen=True)
 class RelayConfig:
     """Everything the relay needs to run; ``policy`` None means the bundled Croxley Green pack."""

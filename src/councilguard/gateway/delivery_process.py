@@ -21,6 +21,7 @@ import os
 import signal
 from pathlib import Path
 
+from councilguard.gateway.config import LOG_FORMAT
 from councilguard.gateway.delivery import Backoff, DeliveryWorker, Upstream
 from councilguard.gateway.notify import NoticeSender
 from councilguard.gateway.orphans import exit_with_parent
@@ -29,7 +30,6 @@ from councilguard.records.archive import Archive
 
 log = logging.getLogger(__name__)
 LOCK = "delivery.lock"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class DeliveryProcess:

@@ -35,6 +35,10 @@ DENIAL = caseless(
     r"\b(?:don'?t|do not)\s+believe\s+(?:anyone|those|people|anybody)\s+who\s+(?:says?|claims?)|"
     r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)")
 
+# "People have asked whether …", "can I …": what follows is a question someone put, not the author's claim.
+ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|"
+                 r"\bcan\s+(?:i|they|we|you|residents|people)\s+$")
+
 
 @dataclass(frozen=True)
 class Span:
@@ -108,6 +112,10 @@ class Document:
         """True when the sentence frames what follows as something it denies ("nobody should say…")."""
         sent = self.sentence_at(start)
         return bool(DENIAL.search(self.text[sent.start:start]))
+
+    def asked(self, start: int) -> bool:
+        """True when the sentence puts what follows as a question someone asked ("… asked whether …")."""
+        return bool(ASKED.search(self.text, self.sentence_at(start).start, start))
 
     def others_words(self, start: int, end: int) -> bool:
         """Quoted or reported: someone else's words, not the author's own."""
