@@ -80,9 +80,11 @@ def disclosure(ctx: Context, params):
                       why=f"It discloses what happened in {what} (\u201c{m.group(0)}\u201d).",
                       data={"detector": "confidential.disclosure", "topic": what})
             break
-    for m in SECRECY.finditer(text) if SENSITIVE.search(text) else ():
+    for m in SECRECY.finditer(text):  # rare, so looked for first; the message-wide test only then
         if ctx.doc.others_words(m.start(), m.end()):
             continue
+        if not SENSITIVE.search(text):
+            break
         yield Hit(spans=((m.start(), m.end()),), score=0.8,
                   why=f"It passes on council business while saying it is secret (\u201c{m.group(0)}\u201d).",
                   data={"detector": "confidential.disclosure", "topic": "business the author marks as secret"})

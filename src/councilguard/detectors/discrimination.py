@@ -81,16 +81,15 @@ DEHUMANISING = [
     r"\b(?:too old|too disabled|too pregnant|pregnant women shouldn'?t|off on maternity again|another baby)\b",
     r"\b(?:not a real (?:woman|man)|born a man|born a woman|(?:he|she)'?s really a (?:man|woman))\b",
     r"\b(?:gay|gays|homosexuals?|trans)\s+(?:agenda|lobby|propaganda)\b",
-    # a group declared unfit for office, service or company, or stereotyped as a whole
-    # (one pattern, so the long list of groups is scanned once)
+    # a group declared unfit for office, service or company, or given one vice as a whole ("men are all
+    # useless"); one pattern, so the long list of groups is scanned once
     rf"\b{PEOPLE}\s+(?:(?:should(?:n'?t| not)|must(?:n'?t| not))\s+be\s+(?:allowed|let|trusted|anywhere near|near|on|"
     rf"in charge|chairing|running|councillors|clerks|governors)\b|(?:can'?t|cannot)\s+be\s+trusted\b|"
     rf"(?:have|has)\s+no\s+(?:business|place)\s+(?:on|in|being|running|chairing|near)\b|"
-    rf"(?:are|is)\s+(?:all\s+|just\s+|simply\s+)?too\s+{_UNFIT}\s+(?:to|for)\b|breed\s+like\b)",
+    rf"(?:are|is)\s+(?:all\s+|just\s+|simply\s+)?too\s+{_UNFIT}\s+(?:to|for)\b|breed\s+like\b|"
+    rf"(?:are|is)\s+all\s+(?:just\s+)?(?:{_STEREOTYPE}|useless|liars|thieves|scroungers|fakers|moaners|parasites|"
+    rf"lazy\s+\w+|useless\s+\w+)\b)",
     rf"\bwhy\s+(?:are|is)\s+(?:all\s+)?(?:the\s+)?{PEOPLE}\s+(?:always\s+|all\s+|so\s+)+{_STEREOTYPE}\b",
-    # a whole group given one vice ("men are all useless", "pensioners are all moaners")
-    rf"\b{PEOPLE}\s+(?:are|is)\s+all\s+(?:just\s+)?(?:{_STEREOTYPE}|useless|liars|thieves|scroungers|fakers|moaners|"
-    rf"parasites|lazy\s+\w+|useless\s+\w+)\b",
     # told to be quiet, or talked down to, by their sex or age ("sit down, sweetheart", "pipe down, grandad")
     r"\b(?:sit|calm|pipe|settle)\s+down,?\s+(?:sweetheart|sweetie|darling|dear|love|luv|missy|little\s+lady|"
     r"young\s+lady|grandad|granddad|grandpa|grandma|granny|gran|sonny|old\s+man|old\s+girl)\b",
