@@ -31,6 +31,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from councilguard.engine import MAX_TEXT_CHARS
 from councilguard.model import Attachment, Message
+from councilguard.records import mime_blobs
 from councilguard.records.attachment_text import (calendar_text, decode_bytes, extract_text, html_to_text,
                                                   human_size, scrub, shorten)
 
@@ -692,6 +693,9 @@ def _clean_head(raw: bytes, end: int, suspects: list[str]) -> bytes:
 def _parse_bytes(raw: bytes, problems: list[str], *, headers_only: bool) -> MimePart | None:
     """The modern policy first; compat32 when it raises; None when both do.
 
+    Long base64 bodies stand aside while the structure is parsed (``mime_blobs``): that is most of the
+    parsing time of a message with a PDF.
+
     Bytes are fed in slices: parsing the whole at once would copy them into a StringIO at four bytes
     a character, which for a 50 MB message is most of the memory used. MIME headers of many kilobytes
     go straight to compat32, as the modern parser takes minutes over them.
@@ -704,14 +708,23 @@ def _parse_bytes(raw: bytes, problems: list[str], *, headers_only: bool) -> Mime
         try:
             if headers_only:
                 return BytesHeaderParser(policy=policy).parsebytes(raw)
-            parser = BytesFeedParser(policy=policy)
-            for start in range(0, len(raw), _FEED):
-                parser.feed(raw[start:start + _FEED])
-            return parser.close()
+            folded, runs = mime_blobs.fold(raw)
+            if runs:
+                msg = _feed(folded, policy)
+                if mime_blobs.unfold(msg, runs):
+                    return msg
+            return _feed(raw, policy)
         except Exception as exc:
             which = "modern" if policy is _MODERN else "compat32"
             problems.append(f"the {which} e-mail parser failed ({type(exc).__name__})")
     return None
+
+
+def _feed(raw: bytes, policy: EmailPolicy) -> MimePart:
+    parser = BytesFeedParser(policy=policy)
+    for start in range(0, len(raw), _FEED):
+        parser.feed(raw[start:start + _FEED])
+    return parser.close()
 
 
 def parse_mail(raw: bytes, *, limits: MailLimits = MailLimits()) -> ParsedMail:
