@@ -80,3 +80,15 @@ def test_the_model_reads_only_the_mentions_it_was_trained_with(text, gate, model
     ctx = context(text)
     assert gate in [text[m.start:m.end] for m in T.mentions(ctx)]
     assert model_text(ctx) == model_input
+
+
+@pytest.mark.parametrize("name, written", [
+    ("The chairman", "the chairman"),   # the draft began its sentence with it
+    ("The Clerk", "the Clerk"),
+    ("Our deputy clerk", "our deputy clerk"),
+    ("Cllr Hargreaves", "Cllr Hargreaves"),  # a name keeps its capitals
+    ("Theresa Hargreaves", "Theresa Hargreaves"),
+    ("Croxley Green Parish Council", "Croxley Green Parish Council"),
+])
+def test_a_mention_reads_well_inside_an_explanation(name, written):
+    assert T.Mention(0, len(name), T.COUNCILLOR, name).in_sentence == written

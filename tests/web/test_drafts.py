@@ -59,3 +59,28 @@ def test_evidence_from_another_field_is_shown_escaped():
     finding = Finding("x", Severity.WARN, "1", (Evidence(0, 4, "<i>@", "to"), Evidence(0, 2, "hi")), "e", "r")
     assert [str(v) for v in evidence_views(finding, "hi there")] == ["to: <mark>&lt;i&gt;@</mark>",
                                                                       "<mark>hi</mark> there"]
+
+
+def _text_finding(*spans: tuple[int, int], text: str) -> Finding:
+    return Finding("x", Severity.WARN, "1", tuple(Evidence(a, b, text[a:b]) for a, b in spans), "e", "r")
+
+
+CHAIR = "We met on Tuesday about the play area. The chairman is a liar and a crook."
+LIAR, CROOK = CHAIR.index("liar"), CHAIR.index("crook")
+FAR = "Liar. " + "The play area will open in the spring, and the Clerk will write to every resident. " * 2 + "Crook."
+
+
+@pytest.mark.parametrize("text, spans, html", [
+    # two pieces of one sentence: one excerpt, both marked, the words shown once
+    (CHAIR, [(LIAR, LIAR + 4), (CROOK, CROOK + 5)],
+     [f"…{CHAIR[LIAR - 40:LIAR]}<mark>liar</mark> and a <mark>crook</mark>."]),
+    # the same piece twice, and overlapping pieces: one mark
+    (CHAIR, [(LIAR, LIAR + 4), (LIAR, LIAR + 4)], [f"…{CHAIR[LIAR - 40:LIAR]}<mark>liar</mark> and a crook."]),
+    (CHAIR, [(LIAR - 5, LIAR + 4), (LIAR, CROOK + 5)],
+     [f"…{CHAIR[LIAR - 45:LIAR - 5]}<mark>is a liar and a crook</mark>."]),
+    # pieces far apart keep an excerpt each, in the finding's order
+    (FAR, [(len(FAR) - 6, len(FAR) - 1), (0, 4)],
+     [f"…{FAR[len(FAR) - 46:len(FAR) - 6]}<mark>Crook</mark>.", f"<mark>Liar</mark>{FAR[4:44]}…"]),
+])
+def test_evidence_close_together_shares_one_excerpt(text, spans, html):
+    assert [str(v) for v in evidence_views(_text_finding(*spans, text=text), text)] == html

@@ -163,7 +163,7 @@ def abuse(ctx: Context, params: AbuseParams):
     groups: dict[tuple[str, str], list[AbuseHit]] = {}
     for h in abuse_hits(ctx):
         if h.target.kind in wanted:
-            groups.setdefault((h.target.name if h.target.named else "them", h.kind), []).append(h)
+            groups.setdefault((h.target.in_sentence if h.target.named else "them", h.kind), []).append(h)
     angry = 0.05 if groups and _angry(ctx) else 0.0
     for (who, how), hits in groups.items():
         words = " and ".join(f"\u201c{ctx.text[h.start:h.end]}\u201d" for h in hits[:3])

@@ -93,7 +93,7 @@ def allegation(ctx: Context, params):
         repeated = ctx.doc.others_words(m.start(), m.end())
         rep = " Repeating someone else's allegation publishes it again." if repeated else ""
         yield Hit(spans=((m.start(), m.end()),), score=score, fixes=(ctx.drop_sentence(m.start()),),
-                  why=f"It alleges \u201c{m.group(0)}\u201d about {target.name}.{hedge}{rep}",
+                  why=f"It alleges \u201c{m.group(0)}\u201d about {target.in_sentence}.{hedge}{rep}",
                   data={"detector": "defamation.allegation", "target": target.name})
 
 

@@ -225,7 +225,7 @@ def _why(ctx: Context, label: str, span: Span, p: float) -> str:
         kinds = {RULE_TARGET[label]} if RULE_TARGET[label] else {T.COUNCILLOR, T.STAFF, T.PUBLIC}
         who = [m for m in T.mentions(ctx) if m.kind in kinds and span.start <= m.start < span.end]
         if who:
-            return (f"This passage {HOW[label]} {who[0].name} ({who[0].kind}): the conduct model judges it a {sure} "
+            return (f"This passage {HOW[label]} {who[0].in_sentence} ({who[0].kind}): the conduct model judges it a {sure} "
                     f"breach (probability {p:.2f}).")
     return f"The conduct model, trained on council examples, judges this passage a {sure} breach (probability {p:.2f})."
 

@@ -29,6 +29,15 @@ class Mention:
     named: bool = True  # identifies a particular person or body (not "councillors" in general)
     later: bool = False  # found by a finder added after the conduct model's training inputs (not tagged for it)
 
+    @property
+    def in_sentence(self) -> str:
+        """The name as written inside an explanation: "about the chairman", not "about The chairman" when the
+        draft began its sentence with it (a roster name, "Cllr Hargreaves", keeps its capitals)."""
+        return _LEADING_ARTICLE.sub(lambda m: m.group(0).lower(), self.name)
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:The|Our|This|That|These|Those|A|An|Another|Their|His|Her|My|Your)\b(?=\s)")
+
 
 _TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
 _GENERIC_COUNCILLOR = caseless(

@@ -80,21 +80,45 @@ class DraftForm:
 
 def excerpt(text: str, start: int, end: int, context: int = CONTEXT) -> Markup:
     """``text[start:end]`` in ``<mark>`` with up to ``context`` characters either side, all escaped."""
-    left, right = max(0, start - context), min(len(text), end + context)
-    before = ("…" if left > 0 else "") + text[left:start]
-    after = text[end:right] + ("…" if right < len(text) else "")
-    return Markup("{}<mark>{}</mark>{}").format(escape(before), escape(text[start:end]), escape(after))
+    return excerpt_of(text, [(start, end)], context)
+
+
+def excerpt_of(text: str, spans: list[tuple[int, int]], context: int = CONTEXT) -> Markup:
+    """One excerpt holding every span (sorted, not overlapping) in ``<mark>``, with ``context`` either side."""
+    left, right = max(0, spans[0][0] - context), min(len(text), spans[-1][1] + context)
+    out, at = [Markup("…") if left > 0 else Markup("")], left
+    for start, end in spans:
+        out.append(Markup("{}<mark>{}</mark>").format(escape(text[at:start]), escape(text[start:end])))
+        at = end
+    out.append(escape(text[at:right]) + (Markup("…") if right < len(text) else Markup("")))
+    return Markup("").join(out)
 
 
 def evidence_views(finding: Finding, text: str) -> list[Markup]:
-    """One highlighted excerpt per piece of evidence (other fields, e.g. a recipient, shown as they are)."""
-    out = []
-    for ev in finding.evidence:
+    """The evidence as highlighted excerpts of the draft, in the finding's order. Pieces close enough to share
+    their context share one excerpt ("…is a <mark>liar</mark> and a <mark>crook</mark>."), so the same words
+    are not shown twice; evidence from other fields (e.g. a recipient) is shown as it is."""
+    views: list[tuple[int, Markup]] = []
+    spans: list[tuple[int, int, int]] = []  # start, end, the evidence's place in the finding
+    for i, ev in enumerate(finding.evidence):
         if ev.field == "text" and text[ev.start:ev.end] == ev.text:
-            out.append(excerpt(text, ev.start, ev.end))
+            spans.append((ev.start, ev.end, i))
         else:
-            out.append(Markup("{}: <mark>{}</mark>").format(ev.field, ev.text))
-    return out
+            views.append((i, Markup("{}: <mark>{}</mark>").format(ev.field, ev.text)))
+    groups: list[tuple[int, list[tuple[int, int]]]] = []  # first place, spans
+    for start, end, i in sorted(spans):
+        if groups and start < groups[-1][1][-1][1] + 2 * CONTEXT:
+            first, members = groups[-1]
+            last = members[-1]
+            if start < last[1]:  # overlapping pieces: one mark over both
+                members[-1] = (last[0], max(last[1], end))
+            else:
+                members.append((start, end))
+            groups[-1] = (min(first, i), members)
+        else:
+            groups.append((i, [(start, end)]))
+    views += [(first, excerpt_of(text, members)) for first, members in groups]
+    return [view for _, view in sorted(views, key=lambda v: v[0])]
 
 
 VERDICT_WORDS = {

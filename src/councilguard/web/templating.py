@@ -16,6 +16,12 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
+def _rule_titles(request: Request) -> dict[str, str]:
+    """Each rule's title in the council's pack ("Untrue statements"), which findings show beside the rule id."""
+    checker = getattr(request.app.state, "checker", None)
+    return {r.id: r.title for r in checker.pack.rules} if checker is not None else {}
+
+
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render ``name`` with what every page needs: user, CSRF token, and which links to offer."""
     user = context.pop("user", None) or optional_user(request)
@@ -25,5 +31,6 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                    is_councillor=bool(user and user.role is Role.COUNCILLOR),
                    can_read_policy=bool(user and user.role in CHECKERS),
                    can_use_desk=bool(user and user.role is Role.PROPER_OFFICER),
-                   can_keep_drafts=bool(user and user.role in (Role.COUNCILLOR, Role.STAFF)))
+                   can_keep_drafts=bool(user and user.role in (Role.COUNCILLOR, Role.STAFF)),
+                   rule_titles=_rule_titles(request))
     return templates.TemplateResponse(request, name, context, status_code=status)

@@ -25,7 +25,8 @@ def test_a_councillor_checks_a_draft_applies_a_fix_and_checks_again(site, browse
     draft.send_keys(DRAFT)
     live = wait_until(browser, lambda d: "Possible breach" in d.find_element(By.ID, "live-result").text and
                       d.find_element(By.ID, "live-result").text, "the verdict as you type")
-    assert "untrue-statement" in live and "abuse-councillor" in live
+    # the rules by their titles in the pack, not their ids
+    assert "Allegation that could be untrue and damaging" in live and "Anger or abuse against another councillor" in live
 
     press(browser, "Check my draft")
     result = text_of(browser, "#result")
@@ -33,6 +34,7 @@ def test_a_councillor_checks_a_draft_applies_a_fix_and_checks_again(site, browse
     marked = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#result mark")]
     assert "is a liar" in marked and "crook" in marked, marked
     first = browser.find_element(By.CSS_SELECTOR, ".finding")
+    assert "Allegation that could be untrue and damaging" in first.text and "untrue-statement" in first.text
     assert "Policy clause P8-Communication-7" in first.text
     assert "Why:" in first.text and "What to do:" in first.text
     assert_accessible(browser, "the check page with findings")

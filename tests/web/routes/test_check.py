@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from datetime import date
 
@@ -28,7 +29,8 @@ def test_a_check_shows_the_verdict_and_each_finding(app, client, text, verdict_w
     assert page.status_code == 200
     assert f"Result: {verdict_words}" in page.text
     for rule in rules:
-        assert f"</span> {rule}</h3>" in page.text
+        title = app.state.checker.pack.rule(rule).title  # the rule by its title, its id beside it
+        assert f'</span> {title} <span class="rule-id">{rule}</span></h3>' in html.unescape(page.text)
         clause = app.state.checker.pack.rule(rule).clause
         assert f"Policy clause {clause}" in page.text
     assert page.text.count('<li class="finding') == len(rules)
@@ -127,7 +129,7 @@ def test_a_picture_sent_with_the_draft_is_checked_and_not_kept(app, client, tmp_
             "account": account}
     page = client.post("/check", data=data, files={"picture": ("banner.png", _picture(picture), "image/png")})
     assert page.status_code == 200
-    found = [rule for rule in ("council-logo",) if f"</span> {rule}</h3>" in page.text]
+    found = [rule for rule in ("council-logo",) if f"<span class=\"rule-id\">{rule}</span></h3>" in page.text]
     assert found == expected
     left = {n for n in set(__import__("os").listdir(tempfile.gettempdir())) - before if "councilguard-picture" in n}
     assert not left  # the picture's temporary folder is gone

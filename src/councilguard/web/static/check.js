@@ -6,6 +6,8 @@
   var token = document.querySelector('meta[name="csrf-token"]');
   if (!form || !live || !token || !window.fetch) { return; }
   var words = { ok: "Nothing found so far.", advice: "Some advice.", warn: "Possible breach.", block: "Would breach the policy." };
+  var titles = {};
+  try { titles = JSON.parse(live.getAttribute("data-titles") || "{}"); } catch (e) { titles = {}; }
   var timer = null, seq = 0;
 
   function message() {
@@ -27,9 +29,9 @@
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (mine !== seq) { return; }
       if (data.error) { live.textContent = data.error.message; return; }
-      var rules = data.findings.map(function (f) { return f.rule; });
+      var rules = data.findings.map(function (f) { return titles[f.rule] || f.rule; });
       live.textContent = "Checking as you type: " + words[data.verdict] +
-        (rules.length ? " (" + rules.join(", ") + ") Press “Check my draft” for the details and fixes." : "");
+        (rules.length ? ": " + rules.join("; ") + ". Press “Check my draft” for the details and fixes." : "");
     }).catch(function () { live.textContent = ""; });
   }
 
