@@ -124,3 +124,26 @@ def test_confidential_papers_within_council_mail_are_not_judged(tmp_path, to, re
     msg = {"kind": "email", "channel": "email", "text": PAPERS, "author": COUNCILLOR,
            "from": COUNCILLOR["email"], "to": to}
     assert ("confidential-information" in checker.check(msg).rules) is reported
+
+
+@pytest.mark.parametrize("text, reported", [
+    # a passage stating someone's health is not reported below the rule's threshold (1.0 here) ...
+    ("Mrs Patterson from Yorke Road has dementia and can't manage the stairs at the hall any more.", False),
+    # ... one stating nothing sensitive is, from the plain threshold (0.0 here)
+    ("Mrs Patterson from Yorke Road moans about the stairs at the hall every single week.", True),
+])
+def test_below_its_threshold_a_passage_about_someones_health_is_left_to_the_personal_data_rule(tmp_path, text, reported):
+    checker = judged_pack(tmp_path, ", threshold: 1.0, plain_threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert ("disrespect-public" in report.rules) is reported
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Someone shouted 'spastic' at a lad in a wheelchair outside the Co-op. That is not acceptable; say something if you hear it.",
+     False),  # the slur is someone else's, reported to condemn it
+    ("The lad in the wheelchair outside the Co-op is a spastic and everyone knows it.", True),  # the author's own
+])
+def test_a_passage_whose_only_slur_is_reported_is_not_judged(tmp_path, text, reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == "disrespect-public" and f.detector == "judge.conduct" for f in report.findings) is reported

@@ -137,6 +137,13 @@ def _lexicon() -> Lexicon:
     return lex
 
 
+def slurs(ctx: Context) -> list[tuple[int, int, bool]]:
+    """Every slur in the text as (start, end, excused): excused when quoted to condemn or report it, reclaimed,
+    or innocent (memoised; the conduct model's gate asks whose words a passage's slurs are)."""
+    return ctx.memo("discrimination.slurs", lambda: [(m.start, m.end, _excused(ctx, m.start, m.end))
+                                                      for m in _lexicon().finditer(ctx.norm)])
+
+
 @detector("discrimination.protected-characteristic")
 def protected_characteristic(ctx: Context, params):
     """Slurs, dehumanising remarks, dog-whistles and emoji taunts about protected characteristics."""

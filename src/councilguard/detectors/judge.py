@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from councilguard.detectors import discrimination
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.conduct import hurtful_words, negated
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
+from councilguard.detectors.pii_facts import find_cues
 from councilguard.detectors.registry import detector
 from councilguard.text.document import Span
 
@@ -39,6 +41,12 @@ class JudgeParams(BaseModel):
     floor: float = Field(default=0.9, ge=0.0, le=1.0,
                          description="never report below this probability, whatever the card's threshold: a checker "
                                      "that cries wolf is switched off (chosen on the rule cases and public examples)")
+    plain_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="a lower probability at which to report a passage that states no sensitive fact about anyone "
+                    "(health, a criminal record, a complaint, a child's details): the model reads a welfare message "
+                    "(\"Mrs Jenkins has dementia and needs a visit\") as disrespect, and that binds ``threshold``; "
+                    "passages with such a fact are left to the personal-data rule below it")
     needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
     outside_council_mail: bool = Field(
         default=False, description="not for e-mail kept within the council's own secure systems (the model reads "
@@ -122,6 +130,9 @@ def conduct(ctx: Context, params: JudgeParams):
     if found is None:
         return
     chunk, p = found
+    if params.plain_threshold is not None and params.plain_threshold <= p < threshold \
+            and not find_cues(ctx.text[chunk.start:chunk.end]):
+        threshold = params.plain_threshold
     if p < threshold:
         if (p >= CLOSE * threshold and not ctx.cache.get("judge.reported")
                 and not any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx))):
@@ -193,13 +204,17 @@ ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "d
 
 
 def _only_others_words(ctx: Context, chunk: Span) -> bool:
-    """The chunk's insults are all quoted, reported, denied or fictional: the author reports abuse, not commits it.
+    """The chunk's insults and slurs are all quoted, reported, denied or fictional: the author reports abuse, not
+    commits it ("a man called my neighbour's son a 'retard'; if you hear that, say something").
 
     The model reads a whole passage and can mistake "someone shouted that I was a liar; that is not
     acceptable" for abuse; the word lists know exactly whose words each insult is.
     """
     words = [(a, b) for a, b in hurtful_words(ctx) if chunk.start <= a < chunk.end]
-    if not words:
+    slurs = [(a, excused) for a, _, excused in discrimination.slurs(ctx) if chunk.start <= a < chunk.end]
+    if not words and not slurs:
+        return False
+    if not all(excused for _, excused in slurs):
         return False
     doc = ctx.doc
     for a, b in words:
