@@ -24,6 +24,7 @@ from councilguard.detectors.conduct_words import (
 from councilguard.detectors.registry import detector
 from councilguard.text.lexicon import Lexicon
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_COUNCIL
 
 TargetKind = Literal["councillor", "staff", "council", "public"]
 
@@ -211,7 +212,7 @@ _UNDERMINE = [
      0.9, "accuses the council of taking money"),
     (r"\b(?:never|doesn'?t|does not|don'?t|do not|hasn'?t|have not|haven'?t)\s+(?:do(?:ne)?|achieve[sd]?|deliver(?:ed)?)\s+(?:anything|a thing|nothing)\b|\bdo(?:es)? nothing\b|\bdone nothing\b",
      0.7, "says the council does nothing"),
-    (r"\b(?:can'?t|cannot|shouldn'?t|should not|never) (?:be )?trust(?:ed)?\b|\bdon'?t trust (?:the|this|our) (?:parish )?council\b",
+    (r"\b(?:can'?t|cannot|shouldn'?t|should not|never) (?:be )?trust(?:ed)?\b|\bdon'?t trust (?:the|this|our) " + LOCAL_COUNCIL + r"\b",
      0.8, "tells people not to trust the council"),
     (r"\b(?:should be|needs to be|ought to be) (?:abolished|scrapped|shut down|disbanded)\b", 0.75,
      "calls for the council to be abolished"),

@@ -11,6 +11,7 @@ import re
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_COUNCIL
 
 ORDER = caseless(
     r"\b(?:please\s+(?:deliver|send|supply|ship|install|book|reserve|order|proceed)|i'?d\s+like\s+to\s+(?:order|buy|purchase|book)|"
@@ -29,7 +30,7 @@ def in_council_name(ctx: Context, params):
     """An order, booking or purchase charged to the council by someone not authorised to spend."""
     if ctx.author_role == "proper-officer" or ctx.holds("purchase"):
         return
-    council = "(?:(?:croxley\\s+green\\s+)?parish\\s+council|council|" + "|".join(
+    council = f"(?:{LOCAL_COUNCIL}|" + "|".join(
         re.escape(n) for n in (ctx.council.name, *ctx.council.short_names)) + ")"
     content = ctx.text
     order = ORDER.search(content)

@@ -13,10 +13,11 @@ from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.model import Fix
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_COUNCIL, LOCAL_COUNCILLOR, LOCAL_KIND
 
 SPEAKING_ROLES = {"proper-officer"}
 
-_COUNCIL_SUBJECT = r"(?:the\s+(?:parish\s+)?council|parish\s+council|this\s+council|our\s+council|{names})"
+_COUNCIL_SUBJECT = rf"(?:the\s+{LOCAL_COUNCIL}|{LOCAL_KIND}\s+council|this\s+council|our\s+council|{{names}})"
 _CLAIMS = [
     r"\bon\s+behalf\s+of\s+{council}",
     r"\b(?:speaking|writing|posting|acting)\s+(?:for|as)\s+{council}",
@@ -104,14 +105,17 @@ EXTERNAL_CHANNELS = {"web-comment", "forum", "blog", "blog-comment", "news-comme
 DISCLAIMER = caseless(
     r"\b(?:(?:my|these\s+are\s+my)\s+own\s+views?|views?\s+(?:are\s+|expressed\s+(?:here\s+)?are\s+)?(?:my\s+own|mine)|"
     r"views\s+my\s+own|personal\s+(?:view|opinion|capacity)|in\s+a\s+personal\s+capacity|speaking\s+(?:personally|for\s+myself)|"
-    r"not\s+(?:necessarily\s+)?(?:the\s+view|the\s+views|those)\s+of\s+the\s+(?:parish\s+)?council|"
+    # "… not necessarily those of the parish council", "… of Manordeilo & Salem Community Council"
+    r"not\s+(?:necessarily\s+)?(?:the\s+view|the\s+views|those)\s+of\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,5}?council|"
     r"not\s+(?:speaking|writing|commenting)\s+(?:for|on\s+behalf\s+of|in\s+an?\s+official)|not\s+(?:in\s+)?an?\s+official\s+capacity|"
     r"as\s+a\s+(?:private\s+)?(?:resident|individual)(?:,|\s+and\s+not))")
 COUNCIL_MATTERS = caseless(
-    r"\b(?:council\w*|cllrs?|parish|consultation|planning|application|precept|budget|allotments?|committee|minutes|"
+    rf"\b(?:council\w*|cllrs?|{LOCAL_KIND}|consultation|planning|application|precept|budget|allotments?|committee|minutes|"
     r"agenda|motion|resolution|grant|bye-?laws?|clerk|skate\s*park|play\s*area|pavilion|village\s+hall|the\s+green|"
     r"car\s+park|parking|footpaths?|neighbourhood\s+plan|recreation\s+ground|cemetery|speed\s+(?:watch|limit)|s106)\b")
-DISCLAIMER_TEXT = " (These are my own views, not necessarily those of the parish council.)"
+def disclaimer_text(council_name: str) -> str:
+    """The words the fix adds, naming the council (not "the parish council" for a community council)."""
+    return f" (These are my own views, not necessarily those of {council_name}.)"
 
 
 @detector("representation.missing-disclaimer")
@@ -130,16 +134,16 @@ def missing_disclaimer(ctx: Context, params):
     end = len(msg.text.rstrip())
     yield Hit(spans=((topic.start(), topic.end()),), score=0.8,
               why="The comment is about council matters and does not say the views are your own.",
-              fixes=(Fix("Add \u201cthese are my own views\u201d", end, end, DISCLAIMER_TEXT),),
+              fixes=(Fix("Add \u201cthese are my own views\u201d", end, end, disclaimer_text(ctx.council.name)),),
               data={"detector": "representation.missing-disclaimer"})
 
 
 REVIEW_CHANNELS = {"review-site", "google-reviews", "tripadvisor", "trustpilot", "yelp", "checkatrade", "linkedin"}
 SIGNED_AS_COUNCILLOR = caseless(
     r"\b(?:cllr\.?\s+[A-Z](?:[\w'-]+|\.)(?:\s+[A-Z][\w'-]+)?|councillor\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?|"
-    r"as\s+(?:your|a|the)\s+(?:local\s+|parish\s+|ward\s+)?councillor|(?:parish\s+)?councillor\s+for\s+[A-Z]\w+|"
-    r"on\s+behalf\s+of\s+the\s+(?:parish\s+)?council|the\s+(?:parish\s+)?council\s+(?:recommends|endorses|is\s+happy\s+to\s+recommend)|"
-    r"(?:officially\s+)?endorsed\s+by\s+the\s+(?:parish\s+)?council)")
+    rf"as\s+(?:your|a|the)\s+(?:local\s+|{LOCAL_KIND}\s+|ward\s+)?councillor|{LOCAL_COUNCILLOR}\s+for\s+[A-Z]\w+|"
+    rf"on\s+behalf\s+of\s+the\s+{LOCAL_COUNCIL}|the\s+{LOCAL_COUNCIL}\s+(?:recommends|endorses|is\s+happy\s+to\s+recommend)|"
+    rf"(?:officially\s+)?endorsed\s+by\s+the\s+{LOCAL_COUNCIL})")
 RECOMMENDS = caseless(r"\b(?:recommend\w*|review|stars?|\d\s*/\s*\d|refer(?:ral)?|endorse\w*|highly|superb|excellent|"
                         r"five|5\*|great\s+(?:service|food|job|work)|would\s+use\s+again|top\s+notch)\b")
 

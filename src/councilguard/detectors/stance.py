@@ -13,6 +13,7 @@ from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_COUNCIL, LOCAL_COUNCILLOR
 
 DISPUTE = caseless(
     r"\b(?:court\s+case|legal\s+action|lawsuit|claim|judicial\s+review|tribunal|dispute|appeal|injunction|proceedings|"
@@ -24,7 +25,7 @@ CAMPAIGN = caseless(
     r"give\s+evidence\s+against|witness\s+(?:statement\s+)?against|support(?:ing)?\s+the\s+(?:claim|legal\s+action|case)\s+against|"
     r"take\s+(?:the\s+council|them)\s+to\s+court|until\s+the\s+council\s+(?:drops|backs\s+down|gives\s+in|withdraws))\b")
 
-_COUNCIL = r"(?:the|our|my\s+own|this)\s+(?:parish\s+)?council"
+_COUNCIL = rf"(?:the|our|my\s+own|this)\s+{LOCAL_COUNCIL}"
 # Positions against the council that need no named dispute: each names the council and acts against it
 AGAINST = caseless(
     rf"\b(?:don'?t|do\s+not|refuse\s+to|never)\s+pay\s+{_COUNCIL}'?s?\s+(?:[\w-]+\s+){{0,3}}?(?:charges?|fees?|rents?|"
@@ -38,7 +39,7 @@ AGAINST = caseless(
 # Rallying people against it (in a message that names the council)
 RALLY = caseless(
     r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
-    r"(?:parish\s+)?councillor\b|\bwe\s+can\s+stop\s+(?:this|them|it)\b")
+    rf"{LOCAL_COUNCILLOR}\b|\bwe\s+can\s+stop\s+(?:this|them|it)\b")
 
 
 @detector("stance.counter-to-council")
@@ -59,7 +60,7 @@ def counter_to_council(ctx: Context, params):
         if ctx.doc.others_words(m.start(), m.end()):
             continue
         dispute = DISPUTE.search(text)
-        against = re.search(r"\bagainst\s+(?:the|our)\s+(?:parish\s+)?council\b|\bthe\s+council'?s?\s+(?:court\s+case|claim|legal\s+action|case)\b|"
+        against = re.search(rf"\bagainst\s+(?:the|our)\s+{LOCAL_COUNCIL}\b|\bthe\s+council'?s?\s+(?:court\s+case|claim|legal\s+action|case)\b|"
                             r"\bcouncil\s+drops\b", text, re.IGNORECASE)
         if not (dispute or against):
             continue

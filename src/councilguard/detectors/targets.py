@@ -15,6 +15,7 @@ from functools import lru_cache
 from councilguard.detectors.base import Context
 from councilguard.policy import Council
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_KIND, kind_of
 
 COUNCILLOR, STAFF, COUNCIL, PUBLIC, OTHER_AUTHORITY, SELF = (
     "councillor", "staff", "council", "public", "other-authority", "self")
@@ -114,7 +115,7 @@ _SELF = re.compile(r"\b(?:I|me|myself)\b")
 _SELF_ROLE = caseless(
     r"\b(?:as\s+(?:a|an|your|the)|I'?m\s+(?:a|an|your|the)|I\s+am\s+(?:a|an|your|the)|(?:to\s+be|being)\s+(?:a|an|your|the)|"
     r"speaking\s+as(?:\s+(?:a|an|the))?)\s+"
-    r"(?:(?:parish|local|ward|new|fellow|serving|district|county)\s+)?(?:councillor|cllr|chair(?:man|woman)?|vice[- ]chair)\b")
+    rf"(?:(?:{LOCAL_KIND}|local|ward|new|fellow|serving|district|county)\s+)?(?:councillor|cllr|chair(?:man|woman)?|vice[- ]chair)\b")
 
 
 def mentions(ctx: Context) -> list[Mention]:
@@ -328,8 +329,9 @@ def _bare_name_pattern(council: Council):
 
 @lru_cache(maxsize=32)
 def _council_pattern(council: Council):
-    words = {council.name, *council.short_names, "the parish council", "parish council", "the council",
-             "this council", "our council", "our parish council", "the pc", "council"}
+    kind = kind_of(council.name) or "parish"  # its own kind only: "the town council" may be another one
+    words = {council.name, *council.short_names, f"the {kind} council", f"{kind} council", "the council",
+             "this council", "our council", f"our {kind} council", "the pc", "council"}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return caseless(rf"(?<![\w-])(?:{alternation})(?:'s|’s)?(?![\w-])")
 
