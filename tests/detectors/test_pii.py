@@ -145,6 +145,11 @@ def test_dates_that_are_not_births(text):
     ("lives at 5a The Green now", "5a The Green"),
     ("at 22 St Albans Road", "22 St Albans Road"),
     ("Flat 2, 3 High Street", "Flat 2, 3 High Street"),
+    # Welsh street names begin with the kind of street
+    ("Mr Gareth Pugh at 3 Heol y Felin, Salem", "3 Heol y Felin"),
+    ("lives at 12 Maes y Llan, Ffairfach", "12 Maes y Llan"),
+    ("Dai Roberts, 7 Bro Dinefwr, Llandeilo", "7 Bro Dinefwr"),
+    ("at 4 Lôn Las", "4 Lôn Las"),
 ])
 def test_street_addresses(text, value):
     assert ("UK_STREET_ADDRESS", value) in entities(text)
@@ -154,6 +159,8 @@ def test_street_addresses(text, value):
     "Over 200 Croxley Green residents came.",
     "3 Park attendants were on duty.",
     "at 5pm on The Green",
+    "Over 40 Maes y Llan residents signed the petition.",
+    "We walked 3 Heol miles yesterday.",
 ])
 def test_not_street_addresses(text):
     assert not any(e == "UK_STREET_ADDRESS" for e, _ in entities(text))

@@ -226,6 +226,8 @@ class DateOfBirth(_NearbyContext, PatternRecognizer):
 _SUFFIX = (r"Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Cres|Gardens|Gdns|Court|Ct|"
            r"Place|Pl|Grove|Hill|Square|Sq|Terrace|Walk|Rise|Mews|Green|Parade|Row|Vale|View|Park|Mead|"
            r"Chase|Gate|End|Wharf|Yard|Heights|Common")
+_WELSH_STREET = r"Heol|Ffordd|Stryd|L[oô]n|Maes|Bro|Rhodfa|Teras|Cilgant|Clos|Parc|Cae|Llys|Ystad|Rhes|Tir|Pant|Bryn"
+_WELSH_WORD = r"[A-Z\u00c0-\u017f][\w'\u2019]+"
 _AMBIGUOUS_SUFFIX = re.compile(r"(?:Green|Hill|Park|View|Court|Place|Gate|End|Common|Walk|Row|Way|Vale)$")
 _NAME_WORD = r"(?:St\.?\s+)?[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
 # Lower-case words that may follow an address ("5 The Green has…"); any other ("Green residents")
@@ -249,6 +251,12 @@ class UkStreetAddress(_NearbyContext, PatternRecognizer):
         "house number and street",
         rf"(?:\b(?:Flat|Apartment|Apt\.?|Unit)\s+\d{{1,4}}[A-Za-z]?,?\s+)?(?<![\d£$.,:/])\b\d{{1,4}}[A-Za-z]?,?\s+"
         rf"(?:The\s+(?:{_NAME_WORD}\s+){{0,2}}|(?:{_NAME_WORD}\s+){{1,3}})(?:{_SUFFIX})\b",
+        0.6,
+    ), Pattern(
+        # Welsh street names put the kind of street first: "3 Heol y Felin", "12 Maes y Llan", "7 Bro Dinefwr"
+        "house number and Welsh street",
+        rf"(?<![\d£$.,:/])\b\d{{1,4}}[A-Za-z]?,?\s+(?:{_WELSH_STREET})\s+(?:(?:y|yr)\s+|[\w]+['\u2019]r\s+)?"
+        rf"{_WELSH_WORD}(?:\s+{_WELSH_WORD})?",
         0.6,
     )]
     CONTEXT_RE = re.compile(r"\blives?\b|\bliving\b|address|\bhome\b|\bhouse\b|\bat\s*$|\bof\s*$|moved", re.I)
