@@ -37,6 +37,9 @@ def found(text: str, kind: str) -> list[str]:
     ("Croxley groundsman spotted holding a spade.", T.STAFF, "groundsman"),
     ("We need a Clerk with a brain.", T.STAFF, "a Clerk"),
     ("The d3puty cl3rk is hopeless.", T.STAFF, "The d3puty cl3rk"),
+    # the chair, the person
+    ("The chair is a disgrace.", T.COUNCILLOR, "The chair"),
+    ("Our chairwoman ran a good meeting.", T.COUNCILLOR, "Our chairwoman"),
 ])
 def test_described_targets_are_found(text, kind, words):
     assert words in found(text, kind)
@@ -48,6 +51,9 @@ def test_described_targets_are_found(text, kind, words):
     ("A lot of people came to the fun day.", T.PUBLIC),
     ("The parish office opens at nine.", T.STAFF),
     ("The footpath by the Green is muddy.", T.STAFF),
+    # "chair" the verb: about who may hold the office, not a councillor
+    ("Women shouldn't be allowed to chair the council, they're too emotional.", T.COUNCILLOR),
+    ("She will chair the meeting on Tuesday.", T.COUNCILLOR),
 ])
 def test_ordinary_words_are_not_targets(text, kind):
     assert found(text, kind) == []

@@ -42,7 +42,9 @@ _LEADING_ARTICLE = re.compile(r"^(?:The|Our|This|That|These|Those|A|An|Another|T
 
 _TITLE_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
 _GENERIC_COUNCILLOR = caseless(
-    r"\b(?:the|our|vice[- ])?\s*chair(?:man|woman|person)?\b|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
+    # "chair" the person, not the verb ("allowed to chair the council", "she will chair the meeting")
+    r"\b(?:the|our|vice[- ])?\s*(?<!\bto )(?<!\bwill )(?<!\bcan )chair(?:man|woman|person)?\b"
+    r"(?!\s+(?:the|a|an|this|that|our|its|their|his|her|meetings?|committees?)\b)|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
     r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b")
 _GENERIC_STAFF = caseless(
     r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
