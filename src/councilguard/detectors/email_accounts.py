@@ -12,6 +12,7 @@ import re
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_KIND
 
 BUSINESS = caseless(
     r"\b(?:council\w*|cllrs?|parish|clerk|precept|budget|agenda|minutes|meeting|committee|planning|application|"
@@ -114,6 +115,12 @@ PERSONAL_SITES = caseless(
     r"\b(?:shop\w*|store|amazon|ebay|etsy|asos|argos|deals?|discount|basket|checkout|facebook|instagram|tiktok|twitter|"
     r"snapchat|dating|match\.com|tinder|netflix|spotify|newsgroup|forum|reddit|club|rewards|loyalty|casino|bet\w*|"
     r"newsletter|vouchers?|offers?|fashion|holiday|games?)\b")
+# The sector's own bodies and their newsletters are council business, not a personal site
+SECTOR = caseless(
+    rf"\b(?:NALC|SLCC|One\s+Voice\s+Wales|Scotland'?s\s+Community\s+Councils|(?:county\s+)?association\s+of\s+"
+    rf"(?:local|parish|town)\s+councils|\w+\s+ALC|for\s+(?:{LOCAL_KIND}|local)\s+council(?:lor)?s|"
+    rf"(?:{LOCAL_KIND}|local)\s+council(?:lor)?s'?\s+(?:newsletter|bulletin|briefing))\b")
+SECTOR_ONLY = {"newsletter", "forum", "club", "offers", "offer"}  # words a sector body's mail uses too
 SIGN_UP_ACTION = caseless(
     r"\b(?:please\s+)?(?:subscribe|sign)\s+(?:me\s+)?(?:up\s+)?(?:to|for)\b|\bregister(?:ed)?\s+(?:me\s+)?(?:for|with|on)\b|"
     r"\b(?:signed|signing)\s+up\s+(?:to|for|with|on)\b|\bcreated?\s+an?\s+account\b")
@@ -138,7 +145,7 @@ def council_signup(ctx: Context, params):
         if not ctx.council.is_council_address(sender):
             return
         m = SIGN_UP_ACTION.search(content)
-        if m and PERSONAL_SITES.search(content):
+        if m and PERSONAL_SITES.search(content) and not _sector_business(content):
             yield _hit(msg, m, offset, f"This asks to register the council address {sender} with a personal site.")
         return
     m = re.search(r"\b(?:signed|signing|sign)\s+up\s+(?:to|for|with|on)\b.{0,80}\b(?:council|work)\s+(?:e-?mail|address)\b|"
@@ -146,6 +153,12 @@ def council_signup(ctx: Context, params):
     if m:
         yield Hit(spans=((m.start(), m.end()),), score=0.8, why="It says a council e-mail address was used to sign up.",
                   data={"detector": "email.council-signup"})
+
+
+def _sector_business(content: str) -> bool:
+    """A sign-up to the sector's own newsletter or forum ("the One Voice Wales newsletter for community councillors")."""
+    return bool(SECTOR.search(content)) and all(
+        w.group(0).lower() in SECTOR_ONLY for w in PERSONAL_SITES.finditer(content))
 
 
 def _hit(msg, m: re.Match, offset: int, why: str) -> Hit:
