@@ -22,7 +22,9 @@ _CLAIMS = [
     r"\bon\s+behalf\s+of\s+{council}",
     r"\b(?:speaking|writing|posting|acting)\s+(?:for|as)\s+{council}",
     r"\b{council}'?s?\s+(?:official\s+)?(?:position|view|stance|line|policy|response)\s+(?:is|will\s+be)\b",
-    r"\b{council}\s+(?:will|shall|is\s+going\s+to|are\s+going\s+to|intends\s+to|plans\s+to|is\s+planning\s+to|"
+    # what it will do, but not what it will consider: "the council will decide at its next meeting" is procedure
+    r"\b{council}\s+(?:(?:will|shall)(?!\s+(?:decide|consider|discuss|debate|meet|vote|look\s+at|review|hear|receive|"
+    r"be\s+(?:asked|deciding|considering|discussing|debating|meeting|voting)))|is\s+going\s+to|are\s+going\s+to|intends\s+to|plans\s+to|is\s+planning\s+to|"
     r"is\s+(?:objecting|opposing|supporting|backing|refusing|demanding|calling)|will\s+be\s+(?:objecting|opposing|supporting|backing)|"
     r"(?:strongly\s+)?(?:objects|opposes|supports|backs|welcomes|condemns|refuses|rejects|demands|insists|promises|guarantees|"
     r"believes|thinks|wants|agrees\s+with|disagrees\s+with|is\s+against|is\s+in\s+favour))\b",
