@@ -83,7 +83,8 @@ def test_the_model_separates_what_word_lists_miss(text, civil, rule):
 
 
 def test_a_lower_threshold_in_the_pack_reports_more(tmp_path):
-    text = {"text": "Cllr Kerr has discovered spreadsheets everyone. Next week: the wheel.", "author": COUNCILLOR,
+    text = {"text": "Cllr Kerr has discovered spreadsheets, everyone. Next week she will be inventing the wheel for us.",
+            "author": COUNCILLOR,
             "channel": "facebook"}
     assert "abuse-councillor" not in judged_pack(tmp_path / "a", ", threshold: 1.0").check(text).rules
     report = judged_pack(tmp_path / "b", ", threshold: 0.0").check(text)
@@ -147,3 +148,13 @@ def test_a_passage_whose_only_slur_is_reported_is_not_judged(tmp_path, text, rep
     checker = judged_pack(tmp_path, ", threshold: 0.0")
     report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
     assert any(f.rule == "disrespect-public" and f.detector == "judge.conduct" for f in report.findings) is reported
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Met Cllr Lowe at the fete. What a lovely man.", False),  # short, and nothing hurtful: not for the model
+    ("Cllr Kerr has discovered spreadsheets, everyone. Next week she will be inventing the wheel for us.", True),
+])
+def test_a_short_passage_needs_a_hurtful_word_before_the_model_judges_it(tmp_path, text, reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == "abuse-councillor" and f.detector == "judge.conduct" for f in report.findings) is reported

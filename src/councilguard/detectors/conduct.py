@@ -99,7 +99,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 else:
                     continue
             term = m.term.rstrip("*")
-            if term in WEAK and not _predicated(text, m.start, m.end, target, sent.start):
+            if term in WEAK and not (target.end <= sent.start and _exclaimed_about(ctx, target, sent.start)) \
+                    and not _predicated(text, m.start, m.end, target, sent.start):
                 continue
             out.append(AbuseHit(m.start, m.end, term, m.value, target, kind))
     for pattern, kind, score in ((_THREATS, "threat", 0.95), (_INCITE, "incitement", 0.8)):
@@ -116,7 +117,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
 
 
 def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:
-    """A target named in the previous sentence and referred to by a pronoun in this one."""
+    """A person or body named in the previous sentence and referred to by a pronoun in this one, or the
+    person whom a short exclamation after it is about."""
     prev = [m for m in ms if m.end <= sentence_start and m.kind not in (T.SELF,)]
     if not prev:
         return None
@@ -126,7 +128,26 @@ def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T
                 T.OTHER_AUTHORITY: (" they ", "they ")}.get(last.kind, (" he ", " she ", " him ", " her ", " they ",
                                                                         "he ", "she ", "they ", " his "))
     padded = " " + head
-    return last if any(p in padded for p in pronouns) and sentence_start - last.end < 300 else None
+    if sentence_start - last.end >= 300:
+        return None
+    if any(p in padded for p in pronouns) or _exclaimed_about(ctx, last, sentence_start):
+        return last
+    return None
+
+
+def _exclaimed_about(ctx: Context, last: T.Mention, sentence_start: int) -> bool:
+    """A verbless exclamation about the person just named: "Cllr Prosser droned on for an hour. What a pompous
+    old fool.", "… asleep at the back again. Useless old goat 😴" (what it calls them is said *of* them)."""
+    if last.kind not in (T.COUNCILLOR, T.STAFF, T.PUBLIC) or not last.named:
+        return False
+    # the person is what the previous sentence was about: its subject, at its start or after a colon ("73 today
+    # and still beating the Vice-Chair. Old git, happy git 🎂" is about the author)
+    before = ctx.text[ctx.doc.sentence_at(last.start).start:last.start].split(":")[-1]
+    if len(before.split()) > 2:
+        return False
+    sentence = ctx.doc.sentence_at(sentence_start)
+    words = re.findall(r"[A-Za-z'’-]+", ctx.text[sentence.start:sentence.end])
+    return bool(_EXCLAIM.match(ctx.text[sentence.start:sentence.end])) or 0 < len(words) <= 4
 
 
 def negated(text: str, start: int) -> bool:
