@@ -88,6 +88,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 continue
             if any(t.start <= m.start and m.end <= t.end for t in ms if t.kind != T.SELF):
                 continue  # part of the name of whom it is about ("the dog walkers", "Thanks Karen")
+            if reported_to_condemn(ctx, sent, m.start):
+                continue
             target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
                 target = _carried_target(ctx, ms, sent.start)
@@ -114,6 +116,23 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 if target is not None:
                     out.append(AbuseHit(m.start(), m.end(), m.group(0), score, target, kind))
     return out
+
+
+# Someone else's insult reported without quotation marks, and condemned: "Someone commented that Cllr Davies is an
+# idiot. That is not acceptable." Both are needed: "People say Cllr Davies is an idiot" alone repeats the insult.
+_REPORTED_SPEECH = caseless(r"(?<!\bI )(?<!\bwe )\b(?:said|says|saying|commented|posted|wrote|claimed|shouted|"
+                            r"yelled|called|calling|labelled|branded)\b")
+_CONDEMNED = caseless(
+    r"\b(?:unacceptable|not acceptable|isn'?t acceptable|out of order|not on|disgraceful|shameful|should be ashamed|"
+    r"won'?t tolerate|will not tolerate|no place (?:for|in)|not (?:ok|okay)|criticise (?:his|her|their) views|"
+    r"play the ball,? not the (?:man|woman|person))\b")
+
+
+def reported_to_condemn(ctx: Context, sent, start: int) -> bool:
+    if not _REPORTED_SPEECH.search(ctx.text[sent.start:start]):
+        return False
+    following = ctx.doc.sentence_at(sent.end + 1) if sent.end + 1 < len(ctx.text) else sent
+    return bool(_CONDEMNED.search(ctx.text[sent.start:max(sent.end, following.end)]))
 
 
 def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:

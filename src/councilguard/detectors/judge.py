@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from councilguard.detectors import discrimination
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
-from councilguard.detectors.conduct import hurtful_words, negated
+from councilguard.detectors.conduct import hurtful_words, negated, reported_to_condemn
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.pii_facts import find_cues
@@ -232,7 +232,8 @@ def _only_others_words(ctx: Context, chunk: Span) -> bool:
     for a, b in words:
         sent = doc.sentence_at(a)
         if not (doc.others_words(a, b) or doc.denied(a) or negated(ctx.text, a)
-                or mentioned_not_used(ctx.text[sent.start:sent.end], a - sent.start)):
+                or mentioned_not_used(ctx.text[sent.start:sent.end], a - sent.start)
+                or reported_to_condemn(ctx, sent, a)):
             return False
     return True
 
