@@ -4,7 +4,13 @@ The lexical conduct detectors are precise but only know the words they list; sar
 insinuation and novel insults need a model. ``judge.conduct`` runs the shipped conduct model
 (classify/conduct.py) once per message over the author's text, in chunks of a few sentences, with
 the post being replied to as context, and reports a rule when its head's probability reaches the
-threshold tuned on held-out training data. The pack chooses the head for each rule (``label``).
+threshold tuned on the development lines. The pack chooses the head for each rule (``label``).
+
+Gates before the model's word is taken, each because the model was seen to err there: a rule about a
+target needs the passage to name one; a passage whose hurtful words are all someone else's (quoted,
+reported to condemn) is not the author's abuse; a passage of under ``SHORT_WORDS`` words needs a
+hurtful word for the abuse-like rules; and ``plain_threshold`` lowers a threshold only for passages
+that state no sensitive fact about anyone.
 
 Evidence: the sentence of the best chunk that names a target (a person, the council), else the
 chunk. When a message comes close to a rule without reaching it, a note says so, and says why such
@@ -211,6 +217,7 @@ ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "d
 
 
 def _has_hurtful_word(ctx: Context, chunk: Span) -> bool:
+    """An insult, a word of contempt or a slur in the chunk, whoever's words they are."""
     return any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx)) or \
         any(chunk.start <= a < chunk.end for a, _, _ in discrimination.slurs(ctx))
 
