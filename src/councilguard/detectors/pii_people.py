@@ -36,6 +36,9 @@ RELATION_RE = caseless(
     r"(?P<noun>neighbou?rs?|tenant|landlord|landlady|lodger|resident|occupant|occupier|householder|homeowner|"
     r"owner|lady|gentleman|man|woman|bloke|chap|guy|family|couple|lad|girl|boy|widow|widower|pensioner)(?![\w-])",
 )
+# A full name straight after a verb of getting in touch: "email Carys Lewis", "ring Dave Smith on …"
+_CONTACT_NAME = re.compile(r"\b(?:[Ee]-?mail|[Rr]ing|[Cc]all|[Pp]hone|[Tt]ext|[Cc]ontact|[Mm]essage|[Ww]rite\s+to)\s+"
+                           r"(?P<name>[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+){1,2})\b")
 _FAMILY_RE = re.compile(r"\b[Tt]he\s+[A-Z][a-z]+s\b")
 _LOCATOR_RE = caseless(
     r"\s*,?\s*(?:(?:who\s+)?(?:lives?|living)\s+)?(?:at|in|from|of|on)\s+(?:No\.?|number|flat|#)\s*\d+[a-z]?\b"
@@ -237,6 +240,12 @@ class People:
                 a, b = s.start + m.start(), s.start + m.end()
                 if not any(x.start <= a < x.end for x in out):
                     out.append(Mention(a, b, m.group(0), NAME, self.roster.member(m.group(0), titled=False)))
+        for m in _CONTACT_NAME.finditer(chunk):  # "email Carys Lewis directly at …": spaCy may not see her
+            a, b = s.start + m.start("name"), s.start + m.end("name")
+            words = m.group("name").split()
+            if not any(x.start < b and a < x.end for x in out) and all(self.could_be_name(w) for w in words) \
+                    and not self.roster.is_place(m.group("name")):
+                out.append(Mention(a, b, m.group("name"), NAME, self.roster.member(m.group("name"), titled=False)))
         for m in RELATION_RE.finditer(chunk):
             loc = _LOCATOR_RE.match(chunk, m.end())
             end = loc.end() if loc else self._address_after(s.start + m.end()) - s.start
