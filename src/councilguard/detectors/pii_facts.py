@@ -66,7 +66,9 @@ _COMPLAINT_RE = caseless(
     r"filed\s+a\s+complaint|put\s+in\s+a\s+complaint|raised\s+a\s+complaint|submitted\s+a\s+complaint)"
     r"(?:\s+(?:about|against|over|regarding)(?:\s+[^\s.,;!?]+){1,8})?"
     r"|\b(?:keeps|kept|is\s+always|constantly|forever)\s+complaining(?:\s+about(?:\s+[^\s.,;!?]+){1,8})?"
-    r"|\bcomplained\s+(?:about|against|to)(?:\s+[^\s.,;!?]+){1,8}",
+    r"|\bcomplained\s+(?:about|against|to)(?:\s+[^\s.,;!?]+){1,8}"
+    # the complainant named after the cue: "the complaint about the hedge came from Mrs Price"
+    r"|\bcomplaints?(?:\s+(?:about|over|against|regarding)(?:\s+[^\s.,;!?]+){1,6}?)?\s+(?:came|comes|was|were)\s+from\b",
 )
 _CHILD_RE = re.compile(
     r"\b(?P<owner>(?i:her|his|their|my|our)|[A-Z][a-z]+(?:['\u2019]s|['\u2019]))\s+"
@@ -158,6 +160,10 @@ def _subject_of(text: str, cue_start: int, cue: str, people: People) -> Mention 
     if own:  # "her cancer": the pronoun inside the cue
         pronoun = Mention(cue_start, cue_start + len(own.group(1)), own.group(1), PRONOUN)
         subject = people.resolve(pronoun)
+    elif re.search(r"\bfrom$", cue, re.IGNORECASE):  # "… came from Mrs Price": the person follows
+        subject = people.subject_after(cue_start + len(cue), limit=40)
+        if subject is None:
+            return None
     else:
         subject = people.subject_before(cue_start, limit=120)
         if subject is None:
