@@ -25,6 +25,7 @@ from councilguard.detectors.registry import detector
 from councilguard.text.lexicon import Lexicon
 from councilguard.text.caseless import caseless
 from councilguard.text.council_words import LOCAL_COUNCIL
+from councilguard.text.document import Span
 
 TargetKind = Literal["councillor", "staff", "council", "public"]
 
@@ -128,7 +129,9 @@ _CONDEMNED = caseless(
     r"play the ball,? not the (?:man|woman|person))\b")
 
 
-def reported_to_condemn(ctx: Context, sent, start: int) -> bool:
+def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
+    """The words at ``start`` follow a reporting verb in ``sent`` and the author condemns them there or in
+    the next sentence: someone else's insult, passed on to disown it (used by the model's gate too)."""
     if not _REPORTED_SPEECH.search(ctx.text[sent.start:start]):
         return False
     following = ctx.doc.sentence_at(sent.end + 1) if sent.end + 1 < len(ctx.text) else sent

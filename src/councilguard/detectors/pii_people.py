@@ -241,11 +241,10 @@ class People:
                 if not any(x.start <= a < x.end for x in out):
                     out.append(Mention(a, b, m.group(0), NAME, self.roster.member(m.group(0), titled=False)))
         for m in _CONTACT_NAME.finditer(chunk):  # "email Carys Lewis directly at …": spaCy may not see her
-            a, b = s.start + m.start("name"), s.start + m.end("name")
-            words = m.group("name").split()
-            if not any(x.start < b and a < x.end for x in out) and all(self.could_be_name(w) for w in words) \
-                    and not self.roster.is_place(m.group("name")):
-                out.append(Mention(a, b, m.group("name"), NAME, self.roster.member(m.group("name"), titled=False)))
+            a, b, name = s.start + m.start("name"), s.start + m.end("name"), m.group("name")
+            if not any(x.start < b and a < x.end for x in out) and all(map(self.could_be_name, name.split())) \
+                    and not self.roster.is_place(name):
+                out.append(Mention(a, b, name, NAME, self.roster.member(name, titled=False)))
         for m in RELATION_RE.finditer(chunk):
             loc = _LOCATOR_RE.match(chunk, m.end())
             end = loc.end() if loc else self._address_after(s.start + m.end()) - s.start

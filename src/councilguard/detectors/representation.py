@@ -115,6 +115,8 @@ COUNCIL_MATTERS = caseless(
     rf"\b(?:council\w*|cllrs?|{LOCAL_KIND}|consultation|planning|application|precept|budget|allotments?|committee|minutes|"
     r"agenda|motion|resolution|grant|bye-?laws?|clerk|skate\s*park|play\s*area|pavilion|village\s+hall|the\s+green|"
     r"car\s+park|parking|footpaths?|neighbourhood\s+plan|recreation\s+ground|cemetery|speed\s+(?:watch|limit)|s106)\b")
+
+
 def disclaimer_text(council_name: str) -> str:
     """The words the fix adds, naming the council (not "the parish council" for a community council)."""
     return f" (These are my own views, not necessarily those of {council_name}.)"

@@ -15,8 +15,9 @@ from email.message import Message as MimePart
 # 64+ lines of 40+ base64 characters: only large bodies are worth folding, and shorter lines (a last
 # line, a line of text that happens to be one word) stay where they are
 _RUN = re.compile(rb"^(?>[A-Za-z0-9+/]{40,}={0,2}\r?\n){64,}", re.M)
-_TOKEN = "!councilguard-blob-{}!"
-_TOKEN_FIND = re.compile(r"!councilguard-blob-(\d+)!(\r?\n)?")  # a body's last line ending belongs to the boundary
+_MARK = "!councilguard-blob-"
+_TOKEN = _MARK + "{}!"
+_TOKEN_FIND = re.compile(re.escape(_MARK) + r"(\d+)!(\r?\n)?")  # a body's last line ending belongs to the boundary
 FOLD_FROM = 32 * 1024  # smaller messages are parsed as they are: nothing to gain
 
 
@@ -56,10 +57,10 @@ def unfold(msg: MimePart, runs: list[str]) -> bool:
         for part in msg.walk():
             for attr in ("preamble", "epilogue"):
                 value = getattr(part, attr, None)
-                if isinstance(value, str) and "!councilguard-blob-" in value:
+                if isinstance(value, str) and _MARK in value:
                     setattr(part, attr, put_back(value))
             payload = part._payload  # the raw (still encoded) body text: get_payload() would decode it
-            if isinstance(payload, str) and "!councilguard-blob-" in payload:
+            if isinstance(payload, str) and _MARK in payload:
                 part._payload = put_back(payload)
     except _Lost:
         return False
