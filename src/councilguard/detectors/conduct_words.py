@@ -58,6 +58,9 @@ CONTEMPT: dict[str, float] = {
         "piss-up in a brewery", "never do anything", "never does anything", "do nothing", "do-nothing",
         "good for nothing", "good-for-nothing", "not fit for purpose", "unfit for purpose", "should be ashamed",
         "ashamed of themselves", "absolute clowns", "total clowns", "bunch of muppets", "pack of",
+        "talking shop", "as much use as a", "waste of everybody's time", "waste of everyone's time",
+        "waste of all our time", "small-minded nonsense", "couldn't run a bath", "could not run a bath",
+        "like a row of stuffed", "shit show", "shitshow",
     ], 0.85),
 }
 

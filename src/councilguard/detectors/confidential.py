@@ -42,7 +42,8 @@ PROCEDURAL = caseless(
     # a refusal, or what is already public record: nothing confidential is disclosed
     r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
-    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so)\b")
+    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so|(?:won'?t|will\s+not|wouldn'?t|refuse[sd]?\s+to)\s+"
+    r"(?:say|tell\s+us|disclose)\s+what|(?:because|as)\s+(?:it|the\s+advice)\s+is\s+(?:legally\s+)?privileged)\b")
 
 # The author marks what they pass on as secret ("keep it to yourselves", "mum's the word", "🤫") ...
 SECRECY = caseless(

@@ -47,7 +47,14 @@ _HEALTH_RE = caseless(
     r"|\b(?:is|was|'s|\u2019s|has\s+been|been|got)\s+(?:sectioned|hospitalised|in\s+hospital|"
     r"in\s+a\s+psychiatric\s+\w+|in\s+rehab|pregnant|depressed|suicidal|terminally\s+ill|hiv\s+positive|"
     r"an\s+alcoholic|a\s+drug\s+addict|an\s+addict|autistic|registered\s+blind)\b"
-    r"|\b(?:attempted\s+suicide|tried\s+to\s+kill\s+(?:him|her|them)self)\b",
+    r"|\b(?:attempted\s+suicide|tried\s+to\s+kill\s+(?:him|her|them)self)\b"
+    # a named hospital, or any place "with her heart": "is in Watford General", "in Glangwili with his heart"
+    r"|\b(?:is|was|'s|\u2019s|has\s+been|been|still|back|taken|rushed|admitted)\s+(?:back\s+|still\s+)?(?:in|into|to)\s+"
+    r"(?:a\s+hospice|the\s+hospice|a\s*&\s*e|intensive\s+care|icu|"
+    r"(?:the\s+)?(?:(?-i:[A-Z])[\w'\u2019]+\s+){1,3}(?-i:Hospital|General|Infirmary|Hospice))\b"
+    r"(?!\s+(?:purposes|meeting|committee|election|manager|car\s+park))"
+    r"|\bin\s+(?:(?-i:[A-Z])[\w'\u2019]+\s+){1,3}with\s+(?:his|her|their)\s+"
+    r"(?:heart|chest|lungs?|kidneys?|liver|nerves|breathing|cancer)\b",
 )
 _CRIMINAL_RE = caseless(
     r"\b(?:has|had|have|'s|\u2019s|got)\s+(?:got\s+)?(?:a\s+)?(?:criminal\s+record|(?:previous\s+)?convictions?|"
@@ -91,7 +98,8 @@ _HEALTH_KEYS = re.compile(
     r"dementia|alzheimer|cancer|tumou?r|leukaemia|hiv|aids|depress|anxiety|schizo|bipolar|ptsd|eating|anorexi|"
     r"bulimi|mental|sclerosis|\bms\b|parkinson|neurone|epilep|diabet|autis|adhd|heart|stroke|breakdown|"
     r"miscarr|covid|problem|addict|dialysis|chemo|psych|methadone|lithium|medication|section|hospital|rehab|"
-    r"pregnant|suicid|terminal|alcoholic|blind|kill")
+    r"pregnant|suicid|terminal|alcoholic|blind|kill|hospice|infirmary|general|intensive|icu|a\s*&\s*e|chest|lung|"
+    r"kidney|liver|nerves|breathing")
 _CRIMINAL_KEYS = re.compile(
     r"record|convict|caution|arrest|jail|imprison|charged|sentenced|sent\s+down|done\s+for|banned|"
     r"prosecut|bail|probation|licence|parole|offender|prison|gaol|hmp")

@@ -33,8 +33,8 @@ TITLE_RE = re.compile(
 RELATION_RE = caseless(
     r"\b(?P<det>my|our|his|her|their|the|a|that|this)\s+"
     r"(?P<mod>(?:(?:next[- ]door|elderly|old|new|young|disabled|downstairs|upstairs)\s+)*)"
-    r"(?P<noun>neighbou?rs?|tenant|landlord|landlady|lodger|resident|occupant|occupier|householder|homeowner|"
-    r"owner|lady|gentleman|man|woman|bloke|chap|guy|family|couple|lad|girl|boy|widow|widower|pensioner)(?![\w-])",
+    r"(?P<noun>neighbou?rs?|tenants?|landlord|landlady|lodger|residents?|occupants?|occupiers?|householders?|"
+    r"homeowners?|owners?|people|folks?|lady|gentleman|man|woman|bloke|chap|guy|family|couple|lad|girl|boy|widow|widower|pensioner)(?![\w-])",
 )
 # A full name straight after a verb of getting in touch: "email Carys Lewis", "ring Dave Smith on …"
 _CONTACT_NAME = re.compile(r"\b(?:[Ee]-?mail|[Rr]ing|[Cc]all|[Pp]hone|[Tt]ext|[Cc]ontact|[Mm]essage|[Ww]rite\s+to)\s+"

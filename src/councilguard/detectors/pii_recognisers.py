@@ -276,7 +276,42 @@ class UkStreetAddress(_NearbyContext, PatternRecognizer):
         return super().rescore(result, text, before, after)
 
 
+_HOUSE_KIND = (r"Farm|Farmhouse|Cottage|Cottages|House|Lodge|Barn|Manor|Grange|Bungalow|Villa|Rectory|Vicarage|"
+               r"Mill|Croft|Smallholding")
+_WELSH_HOUSE = r"T[yŷ]|Bryn|Plas|Hafod|Llety|Bron|Nant|Cefn|Glan|Fferm|Bwthyn|Pen|Pant|Gelli|Llwyn"
+_PUBLIC_HOUSE = re.compile(r"\b(?:Council|Town|Village|Community|Civic|Memorial|Public|Parish|Court|Guild|Meeting|"
+                           r"Station|Custom|Leisure|Opera|Hospital|Care|Nursing)\s", re.I)
+_LOCALITY = r"[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2}"
+_POSTCODE_AHEAD = r"(?=,?\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b)"
+
+
+class UkNamedHouse(_NearbyContext, PatternRecognizer):
+    """A house known by its name, with its locality, ending at a postcode: "Holly Farm, Lower Road, WD3 3HJ",
+    "Ty Gwyn, Salem, SA19 7NN". Rural addresses have no house number, so the street pattern misses them;
+    the postcode that follows (scored as the end of an address by :class:`UkPostcode`) is what makes
+    a house name an address. Public buildings ("the Village Hall", "Council House") are not homes."""
+
+    GATE = re.compile(r"\d[a-z]{2}\b")
+    PATTERNS = [Pattern(
+        "house name, locality, postcode",
+        rf"\b(?:(?:The\s+)?(?:[A-Z][\w'\u2019\-]+\s+){{1,2}}(?:{_HOUSE_KIND})|(?:{_WELSH_HOUSE})\s+[A-Z][\w'\u2019\-]+)"
+        rf"(?:,\s*{_LOCALITY}){{0,3}}{_POSTCODE_AHEAD}",
+        0.6,
+    )]
+    CONTEXT_RE = UkStreetAddress.CONTEXT_RE
+    CONTEXT_SCORE = UkStreetAddress.CONTEXT_SCORE
+
+    def __init__(self):
+        super().__init__(supported_entity=ADDRESS, patterns=self.PATTERNS, name="UkNamedHouse",
+                         global_regex_flags=_CASE_SENSITIVE)
+
+    def rescore(self, result, text, before, after):
+        if _PUBLIC_HOUSE.search(text[result.start:result.end] + " "):
+            return 0.0
+        return super().rescore(result, text, before, after)
+
+
 def uk_recognisers() -> list[PatternRecognizer]:
     """Fresh instances of every recogniser the personal-data analysis runs."""
-    return [UkPhone(), Email(), UkStreetAddress(), UkPostcode(), UkNino(), UkNhs(), UkSortCode(),
+    return [UkPhone(), Email(), UkStreetAddress(), UkNamedHouse(), UkPostcode(), UkNino(), UkNhs(), UkSortCode(),
             UkBankAccount(), DateOfBirth()]

@@ -78,6 +78,8 @@ _STAFF_DESCRIBED = caseless(
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
+# A first name closing a clause after a comma is the person spoken to: "Get a life, Dilys." "Grow up, Brian!"
+_VOCATIVE_END = re.compile(r"\w,\s+([A-Z][a-z]{2,})\s*(?=[.!?]|$)", re.M)
 # A person's full name not on the roster: "Brian Hughes", "Sandra Cope"
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]{1,15}(?:[-'’][A-Z]?[a-z]+)?\s+(?:(?:Mc|Mac|O['’])?[A-Z][a-z]{2,20}(?:-[A-Z][a-z]+)?)\b")
 _NOT_NAMES_WORDS = {"the", "this", "that", "our", "my", "your", "their", "his", "her", "parish", "council", "district",
@@ -175,7 +177,7 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False))
     for m in _STAFF_DESCRIBED.finditer(text):
         add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False, later=True))
-    _disguised_staff(ctx, add)
+    _disguised(ctx, add)
     for m in _TITLE_NAME.finditer(text):
         title = m.group(1).lower()
         kind = COUNCILLOR if title in ("cllr", "councillor") else PUBLIC
@@ -196,6 +198,9 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     for m in _VOCATIVE_ANYWHERE.finditer(text):
         add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
     known = _known_words(council)
+    for m in _VOCATIVE_END.finditer(text):
+        if m.group(1).lower() not in known and m.group(1).lower() not in _NOT_NAMES_WORDS:
+            add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
     for m in _FULL_NAME.finditer(text):
         words = m.group(0).split()
         if not any(w.lower() in known for w in words) and words[-1].lower() not in _NOT_A_SURNAME:
@@ -212,8 +217,9 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     return sorted(out, key=lambda m: m.start), sorted(trained, key=lambda m: m.start)
 
 
-def _disguised_staff(ctx: Context, add) -> None:
-    """Staff named in disguise ("the d3puty cl3rk", "the c.l.e.r.k"): the staff patterns on the normalised text."""
+def _disguised(ctx: Context, add) -> None:
+    """Staff or the council named in disguise ("the d3puty cl3rk", "the c.l.e.r.k", "parish counc1l", "C G P C", the
+    council's name in Cyrillic look-alikes): the staff and council patterns on the normalised text."""
     norm = ctx.norm
     if norm.text.lower() == ctx.text.lower():
         return
@@ -221,6 +227,9 @@ def _disguised_staff(ctx: Context, add) -> None:
         for m in rx.finditer(norm.text):
             start, end = norm.to_original(m.start(), m.end())
             add(Mention(start, end, STAFF, m.group(0), named=False, later=True))
+    for m in _council_pattern(ctx.council).finditer(norm.text):
+        start, end = norm.to_original(m.start(), m.end())
+        add(Mention(start, end, COUNCIL, ctx.council.name, later=True))
 
 
 _NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello", "dear", "ok", "okay", "right",
