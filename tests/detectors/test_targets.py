@@ -41,6 +41,9 @@ def found(text: str, kind: str) -> list[str]:
     ("Тhе раrish соunсil is раthеtiс", T.COUNCIL, "Тhе раrish соunсil"),
     ("parish counc1l = u5ele55", T.COUNCIL, "parish counc1l"),
     ("C G P C = clueless", T.COUNCIL, "C G P C"),
+    ("c l l r  h a r g r e a v e s  i s  a  p l o n k e r", T.COUNCILLOR, "c l l r  h a r g r e a v e s"),
+    # a name on the roster written in lower case, as casual posts do
+    ("helen is a jumped up clipboard merchant", T.STAFF, "helen"),
     # the chair, the person
     ("The chair is a disgrace.", T.COUNCILLOR, "The chair"),
     ("Our chairwoman ran a good meeting.", T.COUNCILLOR, "Our chairwoman"),

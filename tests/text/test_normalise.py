@@ -103,6 +103,9 @@ EXACT = [
     ("what a t w a t", "what a twat"),
     ("you a s s h o l e", "you asshole"),  # after "you", the "a" is the word's own
     ("a b c d e f", "abcdef"),
+    # a sentence spelt out, two spaces between words: each word joined on its own, short ones too
+    ("c l l r  b a x t e r  i s  a  p l o n k e r", "cllr  baxter  is  a  plonker"),
+    ("what an i d i o t. c o r r u p t   t o   t h e   c o r e", "what an idiot. corrupt   to   the   core"),
     ("U.S.A. and e.g.", "usa. and e.g."),
     ("Grrrr, sooo annoying", "gr, so annoying"),
     ("jooohn@x.com www.x.com", "jooohn@x.com www.x.com"),

@@ -35,6 +35,7 @@ INSULTS: dict[str, float] = {
         "laughing stock", "laughing-stock", "bunch of", "shower of", "bunch of clowns", "find a hobby",
         "get a life", "get a job", "some of us have actual jobs", "some of us work", "busybody",
         "busybodies", "moaner*", "whinger*", "curtain twitcher*", "nimby", "nimbys", "nimbies", "karen",
+        "melt", "melts", "two-faced", "bitter old", "glorified secretary", "glorified typist", "glorified tea lady",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -42,7 +43,8 @@ WEAK: set[str] = {"useless", "pathetic", "incompetent", "inept", "clueless", "ar
                   "deluded", "delusional", "a joke", "an embarrassment", "a disgrace", "self-serving", "dinosaur",
                   "sheep", "bunch of", "shower of", "dog", "cow", "rat", "rats", "snake", "snakes", "worm",
                   "toad", "pig", "pigs", "knob", "cock", "dick", "witch", "fool", "fools", "troll", "bully",
-                  "shut up", "get lost", "dumb", "dense", "karen", "git", "loser", "losers", "sad little"}
+                  "shut up", "get lost", "dumb", "dense", "karen", "git", "loser", "losers", "sad little", "melt",
+                  "melts"}
 
 # Contempt for an institution or decision; not an insult of a person on its own.
 CONTEMPT: dict[str, float] = {

@@ -160,11 +160,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bare, bare_re = _bare_name_pattern(council)
     for rx, table, fold in ((name_re, names, True), (bare_re, bare, False)):
         for m in rx.finditer(text):
-            member = table[m.group(0).lower() if fold else m.group(0)]
-            kind = COUNCILLOR if member.kind == "councillor" else STAFF
-            if ctx.author_member is not None and member.name == ctx.author_member.name:
-                kind = SELF
-            add(Mention(m.start(), m.end(), kind, member.name))
+            member = table[" ".join(m.group(0).lower().split()) if fold else m.group(0)]
+            add(Mention(m.start(), m.end(), _member_kind(ctx, member), member.name))
     for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council)):
         for m in rx.finditer(text):
             add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
@@ -197,6 +194,10 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _VOCATIVE_ANYWHERE.finditer(text):
         add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
+    lower_bare = _lower_bare_name_pattern(council)
+    for m in lower_bare[1].finditer(text):  # "helen is a jumped up clipboard merchant": casual posts skip capitals
+        member = lower_bare[0][m.group(0)]
+        add(Mention(m.start(), m.end(), _member_kind(ctx, member), member.name, later=True))
     known = _known_words(council)
     for m in _VOCATIVE_END.finditer(text):
         if m.group(1).lower() not in known and m.group(1).lower() not in _NOT_NAMES_WORDS:
@@ -217,6 +218,12 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     return sorted(out, key=lambda m: m.start), sorted(trained, key=lambda m: m.start)
 
 
+def _member_kind(ctx: Context, member) -> str:
+    if ctx.author_member is not None and member.name == ctx.author_member.name:
+        return SELF
+    return COUNCILLOR if member.kind == "councillor" else STAFF
+
+
 def _disguised(ctx: Context, add) -> None:
     """Staff or the council named in disguise ("the d3puty cl3rk", "the c.l.e.r.k", "parish counc1l", "C G P C", the
     council's name in Cyrillic look-alikes): the staff and council patterns on the normalised text."""
@@ -230,6 +237,11 @@ def _disguised(ctx: Context, add) -> None:
     for m in _council_pattern(ctx.council).finditer(norm.text):
         start, end = norm.to_original(m.start(), m.end())
         add(Mention(start, end, COUNCIL, ctx.council.name, later=True))
+    names, name_re = _roster_pattern(ctx.council)
+    for m in name_re.finditer(norm.text):
+        start, end = norm.to_original(m.start(), m.end())
+        member = names[" ".join(m.group(0).lower().split())]
+        add(Mention(start, end, _member_kind(ctx, member), member.name, later=True))
 
 
 _NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello", "dear", "ok", "okay", "right",
@@ -299,7 +311,8 @@ def _roster_pattern(council: Council):
     for member in council.members:
         for n in member.names():
             names.setdefault(n, member)
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # any run of spaces between the words ("Cllr  Baxter", or a name spelt out letter by letter and joined)
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
     return names, caseless(rf"(?<![\w@.])(?:{alternation})(?![\w@])")
 
 
@@ -336,6 +349,17 @@ def _bare_name_pattern(council: Council):
         return table, re.compile(r"(?!x)x")
     alternation = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
     return table, re.compile(rf"(?<![\w@.'’-])(?:{alternation})(?![\w@-])")
+
+
+@lru_cache(maxsize=32)
+def _lower_bare_name_pattern(council: Council):
+    """The same bare names written all in lower case ("helen", "brookes"), for casual posts."""
+    table, _ = _bare_name_pattern(council)
+    lower = {name.lower(): member for name, member in table.items()}
+    if not lower:
+        return lower, re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(n) for n in sorted(lower, key=len, reverse=True))
+    return lower, re.compile(rf"(?<![\w@.'’-])(?:{alternation})(?![\w@-])")
 
 
 @lru_cache(maxsize=32)

@@ -370,17 +370,44 @@ _BEFORE_ARTICLE = re.compile(r"(?:^|[^a-z'])(?:is|was|what|such|like|be|being|ca
                              r"total|complete|utter|bloody|absolute)\s+$")
 
 
+# Whole sentences spelt out, one space between letters and two or more between words ("c l l r  b a x t e r  i s
+# a  p l o n k e r"): each word is joined on its own, two-letter words too, so that words do not run together.
+_L = "[a-z013457@$]"
+_WORD_SPACED = re.compile(rf"(?<![a-z0-9])(?<![a-z0-9] ){_L}(?: {_L})*(?:[ \t]{{2,}}{_L}(?: {_L})*){{2,}}(?![a-z0-9])")
+_WORD_GAP = re.compile(r"[ \t]{2,}")
+
+
+def _word_spaced(src: str) -> list[tuple[int, int]]:
+    """The spans of each spelt-out word inside runs of such words (at least one of three or more letters)."""
+    out: list[tuple[int, int]] = []
+    for m in _WORD_SPACED.finditer(src):
+        words, pos = [], m.start()
+        for gap in _WORD_GAP.finditer(src, m.start(), m.end()):
+            words.append((pos, gap.start()))
+            pos = gap.end()
+        words.append((pos, m.end()))
+        if any(e - s >= 5 for s, e in words) and not _protected(src, m.start(), m.end()):
+            out.extend((s, e) for s, e in words if e - s >= 3)
+    return out
+
+
 def _join_spaced(src: str, starts: list[int] | None, ends: list[int] | None):
-    b = _Builder(src, starts, ends)
+    picks = [(s, e, 2, src[s:e:2]) for s, e in _word_spaced(src)]
+    taken = [(s, e) for s, e, _, _ in picks]
     for m in _SPACED.finditer(src):
         s, e = m.span()
+        if any(a < e and s < b for a, b in taken):
+            continue  # a word of a spelt-out sentence, joined above
         step = len(m.group("sep")) + 1
         letters = src[s:e:step]
         if letters[0] == "a" and len(letters) >= 4 and m.group("sep").isspace() \
                 and _BEFORE_ARTICLE.search(src, max(0, s - 12), s):
             s, letters = s + step, letters[1:]
         if _TWO_LETTERS.search(letters) and not _protected(src, s, e):
-            b.pick(s, e, step, letters.translate(_LEET_MAP))
+            picks.append((s, e, step, letters))
+    b = _Builder(src, starts, ends)
+    for s, e, step, letters in sorted(picks):
+        b.pick(s, e, step, letters.translate(_LEET_MAP))
     return b.finish()
 
 
