@@ -44,6 +44,8 @@ def found(text: str, kind: str) -> list[str]:
     ("c l l r  h a r g r e a v e s  i s  a  p l o n k e r", T.COUNCILLOR, "c l l r  h a r g r e a v e s"),
     # a name on the roster written in lower case, as casual posts do
     ("helen is a jumped up clipboard merchant", T.STAFF, "helen"),
+    # a post addressed to people by description: "you" is them
+    ("To the people who left a sofa by the bins: you are scum.", T.PUBLIC, "you"),
     # the chair, the person
     ("The chair is a disgrace.", T.COUNCILLOR, "The chair"),
     ("Our chairwoman ran a good meeting.", T.COUNCILLOR, "Our chairwoman"),

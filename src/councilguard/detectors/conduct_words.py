@@ -36,6 +36,11 @@ INSULTS: dict[str, float] = {
         "get a life", "get a job", "some of us have actual jobs", "some of us work", "busybody",
         "busybodies", "moaner*", "whinger*", "curtain twitcher*", "nimby", "nimbys", "nimbies", "karen",
         "melt", "melts", "two-faced", "bitter old", "glorified secretary", "glorified typist", "glorified tea lady",
+        "brains of a goldfish", "brain of a goldfish", "sandwiches short of a picnic", "few sandwiches short",
+        "nobody's home", "not the sharpest tool", "not the brightest", "dimmest", "dim-witted", "old trout",
+        "vindictive old", "insufferable", "worthless", "shouting at clouds", "shout at clouds", "some of us have lives",
+        "educate yourself", "embarrassing yourself", "try to keep up", "keep up, dear", "a liability",
+        "sad, bitter", "bitter woman", "bitter man",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -44,7 +49,7 @@ WEAK: set[str] = {"useless", "pathetic", "incompetent", "inept", "clueless", "ar
                   "sheep", "bunch of", "shower of", "dog", "cow", "rat", "rats", "snake", "snakes", "worm",
                   "toad", "pig", "pigs", "knob", "cock", "dick", "witch", "fool", "fools", "troll", "bully",
                   "shut up", "get lost", "dumb", "dense", "karen", "git", "loser", "losers", "sad little", "melt",
-                  "melts"}
+                  "melts", "a liability", "insufferable", "worthless", "not the brightest"}
 
 # Contempt for an institution or decision; not an insult of a person on its own.
 CONTEMPT: dict[str, float] = {

@@ -113,6 +113,10 @@ def _known_words(council: Council) -> frozenset[str]:
 
 
 _SECOND_PERSON = caseless(r"\b(?:you|your|you're|youre|yourself|u)\b")
+# A post addressed to members of the public by description: "To the people who left a sofa by the bins: you are…",
+# "Note to the teenagers who…:". The "you" after it is them.
+_SALUTATION = caseless(r"(?:^|[.!?]\s+|\n)\s*(?:(?:a\s+)?(?:note|message|word)\s+to|to|dear|shout[- ]?out\s+to)\s+"
+                       r"(?:the|all\s+the|those|whoever|whichever|that)\s+[^:.!?\n]{3,120}[:,]\s")
 _VOCATIVE = re.compile(r"^\s*([A-Z][a-z]+)\s*[,:—-]")
 _SELF = re.compile(r"\b(?:I|me|myself)\b")
 # The author in their role: "as your parish councillor", "I'm a councillor", "speaking as Chair"
@@ -212,6 +216,11 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     if addressee:
         for m in _SECOND_PERSON.finditer(text):
             add(Mention(m.start(), m.end(), addressee, "you"))
+    else:
+        hail = _SALUTATION.search(text) if not ctx.message.is_email else None
+        if hail is not None:
+            for m in _SECOND_PERSON.finditer(text, hail.end() - 1):
+                add(Mention(m.start(), m.end(), PUBLIC, "you", later=True))
         v = _VOCATIVE.match(text)
         if v and v.group(1).lower() not in _NOT_NAMES:
             add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
