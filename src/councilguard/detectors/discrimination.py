@@ -109,7 +109,8 @@ _CONDEMN = caseless(
     r"sexist|sexism|ableist|bigot(?:ed|ry)?|hate speech|hateful|disgraceful|appalling|condemn\w*|no place|reported|"
     r"(?:racial\s+)?slurs?|offensive|abusive|hurtful|deleted|removed|not (?:ok|okay)|(?:phrase|word|term|expression|language)s?|"
     r"(?:got|was|been|being|get)\s+told|"
-    r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them))\b")
+    r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them)|"
+    r"won'?t be (?:silenced|shut up|driven out|bullied)|will not be (?:silenced|driven out|bullied))\b")
 _SELF_REFERENCE = caseless(
     r"\b(?:as an?|i'?m an?|i am an?|we'?re|we are|proud(?:ly)?(?: to be)?(?: an?)?)\s+(?:\w+\s+){0,2}"
     r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)")
@@ -118,7 +119,8 @@ _REPORTED = caseless(r"(?<!\bI )(?<!\bwe )\b(?:called|calling|shouted|yelled|sai
 # Words quoted from graffiti, a note, a voicemail or a comment, to report them: "'… go home' sprayed on the underpass"
 _REPORTED_QUOTE = caseless(
     r"\b(?:saying|says|said|reads?|reading|written|wrote|sprayed|scrawled|painted|daubed|graffiti|stickers?|notes?|"
-    r"leaflets?|messages?|voicemails?|transcript|comments?|shouted|yelled|chanted|called|posted|left)\b")
+    r"leaflets?|messages?|voicemails?|transcript|comments?|shouted|yelled|chanted|called|posted|left|"
+    r"told\s+(?:me|us|him|her|them))\b")
 # Ordinary words that share letters with a slur, and names that reclaim one
 _INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b|"
                      r"retardants?\b|retardation\b")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from councilguard.detectors import discrimination
+from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.conduct import hurtful_words, negated, reported_to_condemn
@@ -58,6 +58,9 @@ class JudgeParams(BaseModel):
                     "(\"Mrs Jenkins has dementia and needs a visit\") as disrespect, and that binds ``threshold``; "
                     "passages with such a fact are left to the personal-data rule below it")
     needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
+    not_handovers: bool = Field(
+        default=False, description="not for a reply that only hands the remark to the Clerk (\"Noted, and passed to "
+                                   "the office\"): the model reads any reply to a complaint as answering it back")
     outside_council_mail: bool = Field(
         default=False, description="not for e-mail kept within the council's own secure systems (the model reads "
                                    "the text, not who it goes to): e.g. confidential papers sent round to members")
@@ -130,6 +133,8 @@ def conduct(ctx: Context, params: JudgeParams):
     if params.needs_reply and ctx.message.in_reply_to is None:
         return
     if params.outside_council_mail and ctx.within_council_mail:
+        return
+    if params.not_handovers and replies.handed_over(ctx):
         return
     model = _model()
     if not model.available:

@@ -28,7 +28,10 @@ HANDOVER = caseless(
     r"(?:contact|email|e-mail|ring|call|speak\s+to|write\s+to)\s+the\s+(?:clerk|council\s+office|proper\s+officer)|"
     r"the\s+clerk\s+(?:will|can|is\s+best\s+placed)|reported\s+(?:this|it)\s+to\s+the\s+(?:clerk|proper\s+officer)|"
     r"(?:sorry|thank\s+you|thanks)\s+(?:to\s+hear|for\s+(?:raising|letting|flagging|your))|i'?ll\s+ask\s+the\s+clerk|"
-    r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer))\b")
+    r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer)|"
+    # "passed to the office", "shared this with our Clerk", "sent straight on to the Clerk"
+    r"(?:passed|sent|forwarded|shared|handed|referred|reported)(?:\s+(?:this|it|that|your\s+\w+))?(?:\s+(?:straight|right|directly))?"
+    r"(?:\s+(?:on|over|across))?\s+(?:to|with)\s+(?:the|our)\s+(?:clerk|office|parish\s+office|council\s+office|proper\s+officer))\b")
 # "I've forwarded your comment to Helen, our Clerk": a hand-over verb, then a member of staff close after it
 HANDOVER_VERB = caseless(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b")
 ARGUE = caseless(
@@ -43,6 +46,11 @@ def _handed_to_staff(ctx: Context) -> bool:
     return any(0 <= m.start - v.end() <= 40 for v in HANDOVER_VERB.finditer(ctx.text) for m in staff)
 
 
+def handed_over(ctx: Context) -> bool:
+    """The reply hands the remark to the Clerk and argues with nothing: what the policy asks for."""
+    return bool(HANDOVER.search(ctx.text) or _handed_to_staff(ctx)) and not ARGUE.search(ctx.text)
+
+
 @detector("replies.negative-remark")
 def negative_remark(ctx: Context, params):
     """A reply that argues with a negative remark about this council or its services."""
@@ -54,8 +62,7 @@ def negative_remark(ctx: Context, params):
         return
     text = ctx.text
     argue = ARGUE.search(text)
-    handover = HANDOVER.search(text) or _handed_to_staff(ctx)
-    if handover and not argue:
+    if handed_over(ctx):
         return
     substantive = len(re.findall(r"\w+", text)) >= 6
     if not argue and not substantive:
