@@ -17,12 +17,11 @@ import json
 import math
 import sys
 
-from councilguard.detectors import judge
 from councilguard.detectors.base import Context
 from councilguard.engine import coerce_message
 from councilguard.policy import Pack
 from councilguard.testing import load_cases
-from tune_judge import LABEL_KEYS, ROOT, internal_heads  # same folder: the threshold choice before this one
+from tune_judge import LABEL_KEYS, ROOT, judge_params, probability  # same folder: the threshold choice before this one
 
 
 def examples() -> list[tuple[str, dict, set[str]]]:
@@ -40,14 +39,14 @@ def examples() -> list[tuple[str, dict, set[str]]]:
 def main() -> None:
     start = json.loads(sys.argv[1])
     pack = Pack.resolve("croxley-green")
-    internal = internal_heads(pack)
+    params = judge_params(pack)
     need: dict[str, tuple[float, str, float]] = {}
     for name, message, may in examples():
         ctx = Context(coerce_message(message), pack)
         for rule, floor in start.items():
-            if rule in may or (rule in internal and ctx.within_council_mail):
+            if rule in may:
                 continue
-            p = (judge.best(ctx, rule) or (None, 0.0))[1]
+            p = probability(ctx, rule, params.get(rule, {}))
             if p >= floor:
                 above = round(math.floor(p * 20 + 1) / 20, 2)  # the grid value just above p
                 if above > need.get(rule, (0.0,))[0]:

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from councilguard.classify import conduct as conduct_module
-from councilguard.detectors import judge
+from councilguard.detectors import judge, replies
 from councilguard.detectors.base import Context
 from councilguard.engine import Checker, coerce_message
 from councilguard.evaluation import evaluate
@@ -38,10 +38,21 @@ def without_judge(pack: Pack) -> Pack:
     return dataclasses.replace(pack, policy=pack.policy.model_copy(update={"rules": rules}))
 
 
-def internal_heads(pack: Pack) -> set[str]:
-    """Heads the pack does not use on e-mail kept within the council's own systems (``outside_council_mail``)."""
-    return {d.params["label"] for r in pack.rules for d in r.detect
-            if d.detector == "judge.conduct" and d.params.get("outside_council_mail")}
+def judge_params(pack: Pack) -> dict[str, dict]:
+    """Each head's ``judge.conduct`` params in the pack."""
+    return {d.params["label"]: d.params for r in pack.rules for d in r.detect if d.detector == "judge.conduct"}
+
+
+def probability(ctx: Context, rule: str, params: dict) -> float:
+    """The head's probability for the message as the pack's ``judge.conduct`` would judge it (0 where a param keeps
+    the head off the message: e-mail within the council, no reply, a hand-over to the Clerk)."""
+    if params.get("outside_council_mail") and ctx.within_council_mail:
+        return 0.0
+    if params.get("needs_reply") and ctx.message.in_reply_to is None:
+        return 0.0
+    if params.get("not_handovers") and replies.handed_over(ctx):
+        return 0.0
+    return (judge.best(ctx, rule) or (None, 0.0))[1]
 
 
 def main() -> None:
@@ -58,14 +69,13 @@ def main() -> None:
     rows = [r for r in rows if r["id"] in ids]
     pack = Pack.resolve("croxley-green")
     words = Checker(without_judge(pack))
-    internal = internal_heads(pack)
+    params = judge_params(pack)
     base, probs = [], []
     for r in rows:
         msg = coerce_message({k: v for k, v in r.items() if k not in LABEL_KEYS})
         base.append(words.check(msg).to_dict())
         ctx = Context(msg, pack)
-        probs.append({rule: 0.0 if rule in internal and ctx.within_council_mail else (judge.best(ctx, rule) or (None, 0.0))[1]
-                      for rule in RULES})
+        probs.append({rule: probability(ctx, rule, params.get(rule, {})) for rule in RULES})
     card = model.card["thresholds"]
     print(f"{len(rows)} hold-out rows; card thresholds: " + ", ".join(f"{k} {card[k]:.2f}" for k in RULES))
     print(f"{'floor':>6} {'macroP':>7} {'macroR':>7} {'macroF1':>8} {'FA':>6}")
