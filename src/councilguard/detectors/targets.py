@@ -46,6 +46,7 @@ _GENERIC_COUNCILLOR = caseless(
     r"\b(?:the|our|vice[- ])?\s*(?<!\bto )(?<!\bwill )(?<!\bcan )chair(?:man|woman|person)?\b"
     r"(?!\s+(?:the|a|an|this|that|our|its|their|his|her|meetings?|committees?)\b)|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
     r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b")
+_CHAIR_TITLE = caseless(r"\b(?:madam|mr|mister|vice)[\s-]*$")
 _GENERIC_STAFF = caseless(
     r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
     r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b")
@@ -186,6 +187,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     for m in _SELF_ROLE.finditer(text):
         add(Mention(m.start(), m.end(), SELF, "the author"))
     for m in _GENERIC_COUNCILLOR.finditer(text):
+        if m.group(0).strip() == "chair" and not _CHAIR_TITLE.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "a comfy chair", "the spare chairs": furniture; the office is "the Chair", "Madam Chair"
         plural = m.group(0).lower().rstrip().endswith("s")
         add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
     for m in _PUBLIC.finditer(text):
