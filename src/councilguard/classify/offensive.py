@@ -28,6 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from councilguard.classify import signed_weights
+
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 CARD_NAME = "offensive.json"
 PREPARE_VERSION = 1
@@ -149,7 +151,8 @@ def load_session(model_dir: Path, card: dict[str, Any], threads: int):
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(model_dir / card["model"]), options, providers=["CPUExecutionProvider"])
+    model = signed_weights.model_to_load(model_dir / card["model"], (card.get("sha256") or {}).get(card["model"]))
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     return session, tokenizer
 
 
