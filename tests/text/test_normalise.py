@@ -78,7 +78,6 @@ UNTOUCHED = [
     "Hello!!! Thanks!",
     "Thanks to @CllrSmith and #CroxleyGreen",
     "Part II of the Act",
-    "You id*ot, f*** off",  # starred-out letters cannot be guessed: left as written
     "Dear Mr Smith, I will look into it. Kind regards",
 ]
 
@@ -103,6 +102,12 @@ EXACT = [
     ("what a t w a t", "what a twat"),
     ("you a s s h o l e", "you asshole"),  # after "you", the "a" is the word's own
     ("a b c d e f", "abcdef"),
+    # swear words with letters starred out, restored only where one word fits
+    ("the s**t show", "the shit show"),
+    ("what a f***ing d*ckhead", "what a fucking dickhead"),
+    ("You id*ot, f*** off", "you idiot, fuck off"),
+    ("the c*** clerk", "the c*** clerk"),  # more than one word fits
+    ("rated 5* by *everyone*", "rated 5* by *everyone*"),
     # a sentence spelt out, two spaces between words: each word joined on its own, short ones too
     ("c l l r  b a x t e r  i s  a  p l o n k e r", "cllr  baxter  is  a  plonker"),
     ("what an i d i o t. c o r r u p t   t o   t h e   c o r e", "what an idiot. corrupt   to   the   core"),

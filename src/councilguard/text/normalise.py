@@ -59,6 +59,8 @@ def normalise(text: str) -> Normalised:
     if _maybe_spaced(src):
         src, starts, ends = _join_spaced(src, starts, ends)
     src = _unleet_all(src)  # one letter for one character: the span map is unchanged
+    if "*" in src:
+        src = _unmask_all(src)  # likewise
     if "stoo" in src or _REPEAT_GATE.search(src):
         src, starts, ends = _collapse(src, starts, ends)
     n = len(text)
@@ -457,6 +459,26 @@ def _unleet(token: str) -> str | None:
     if "!" in core:
         new = _BANG.sub("i", new)  # "!" reads as "i" only between letters
     return new if new != token else None
+
+
+# Stage 3b: swear words with letters starred out ("s**t show", "f***ing", "d*ckhead"): each star stands for one
+# letter, and the word is restored only when exactly one word of this list fits.
+_MASKABLE = tuple(sorted(set("""
+shit shite shitty shitshow bullshit fuck fucking fucked fucker fuckers fuckwit cunt cunts twat twats bastard bastards
+bollocks wanker wankers arse arsehole arseholes asshole assholes dick dickhead dickheads piss pissed prick pricks
+bitch bitches crap crappy damn bloody tosser tossers knobhead bellend bellends slag slags whore scumbag scumbags
+idiot idiots moron morons cretin cretins
+""".split())))
+_MASKED = re.compile(r"(?<![\w*])[a-z]+\*+[a-z*]*(?![\w*])")
+
+
+def _unmask_all(src: str) -> str:
+    def fill(m: re.Match) -> str:
+        token = m.group(0)
+        fits = [w for w in _MASKABLE if len(w) == len(token)
+                and all(c == "*" or c == w[i] for i, c in enumerate(token))]
+        return fits[0] if len(fits) == 1 else token
+    return _MASKED.sub(fill, src)
 
 
 # Stage 4: sound-alikes and repeated letters.
