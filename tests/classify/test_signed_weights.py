@@ -39,8 +39,10 @@ def test_signed_weights_give_the_same_logits_bit_for_bit(monkeypatch):
 def test_the_signed_copy_is_made_once_and_read_from_the_cache(monkeypatch, tmp_path):
     monkeypatch.setattr(signed_weights, "wanted", lambda: True)
     monkeypatch.setenv("COUNCILGUARD_CACHE", str(tmp_path))
+    (tmp_path / "conduct-signed-0000.onnx").write_bytes(b"an earlier model's copy")
     first = signed_weights.model_to_load(MODELS_DIR / "conduct.onnx")
     assert isinstance(first, bytes) and [p.suffix for p in tmp_path.iterdir()] == [".onnx"]
+    assert not (tmp_path / "conduct-signed-0000.onnx").exists()
     monkeypatch.setattr(signed_weights, "signed_model", lambda path: pytest.fail("converted again"))
     again = signed_weights.model_to_load(MODELS_DIR / "conduct.onnx")
     assert again == str(next(tmp_path.iterdir())) and open(again, "rb").read() == first

@@ -76,6 +76,9 @@ def model_to_load(path: Path, sha256: str | None = None) -> str | bytes:
         with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=cached.name, suffix=".part", delete=False) as f:
             f.write(signed)
         os.replace(f.name, cached)  # whole or not at all: a load never reads half a file
+        for older in cached.parent.glob(f"{path.stem}-signed-*.onnx"):  # copies of models no longer shipped
+            if older != cached:
+                older.unlink(missing_ok=True)
     except OSError as exc:
         log.info("could not keep the signed model in %s (%s); converting at each load", cached.parent, exc)
     return signed
