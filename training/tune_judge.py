@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from councilguard.classify import conduct as conduct_module
-from councilguard.detectors import judge, replies
+from councilguard.detectors import judge
 from councilguard.detectors.base import Context
 from councilguard.engine import Checker, coerce_message
 from councilguard.evaluation import evaluate
@@ -46,11 +46,7 @@ def judge_params(pack: Pack) -> dict[str, dict]:
 def probability(ctx: Context, rule: str, params: dict) -> float:
     """The head's probability for the message as the pack's ``judge.conduct`` would judge it (0 where a param keeps
     the head off the message: e-mail within the council, no reply, a hand-over to the Clerk)."""
-    if params.get("outside_council_mail") and ctx.within_council_mail:
-        return 0.0
-    if params.get("needs_reply") and ctx.message.in_reply_to is None:
-        return 0.0
-    if params.get("not_handovers") and replies.handed_over(ctx):
+    if not judge.applies(ctx, judge.JudgeParams(label=rule, **{k: v for k, v in params.items() if k != "label"})):
         return 0.0
     return (judge.best(ctx, rule) or (None, 0.0))[1]
 

@@ -111,3 +111,16 @@ def test_the_model_reads_only_the_mentions_it_was_trained_with(text, gate, model
 ])
 def test_a_mention_reads_well_inside_an_explanation(name, written):
     assert T.Mention(0, len(name), T.COUNCILLOR, name).in_sentence == written
+
+
+@pytest.mark.parametrize("message, vocative", [
+    # in a reply, a name opening it is the person replied to
+    ({"kind": "reply", "text": "Brian, nobody asked.", "in_reply_to": {"author": "Brian Hughes", "text": "Rubbish."}},
+     [(T.PUBLIC, "Brian")]),
+    # in a post that answers no one there is no addressee, so no kind to give the name
+    ({"kind": "post", "text": "Brian, nobody asked."}, []),
+])
+def test_an_opening_name_is_the_addressee_only_when_there_is_one(message, vocative):
+    ctx = Context(coerce_message({**message, "author": AUTHOR}), Pack.bundled())
+    found = [(m.kind, ctx.text[m.start:m.end]) for m in T.mentions(ctx) if m.start == 0]
+    assert found == vocative

@@ -130,11 +130,7 @@ def judged(ctx: Context) -> _Judged | None:
 @detector("judge.conduct", params=JudgeParams)
 def conduct(ctx: Context, params: JudgeParams):
     """The conduct model's verdict for one rule (its head), with the best chunk as evidence."""
-    if params.needs_reply and ctx.message.in_reply_to is None:
-        return
-    if params.outside_council_mail and ctx.within_council_mail:
-        return
-    if params.not_handovers and replies.handed_over(ctx):
+    if not applies(ctx, params):
         return
     model = _model()
     if not model.available:
@@ -160,6 +156,15 @@ def conduct(ctx: Context, params: JudgeParams):
               why=_why(ctx, params.label, span, p),
               fixes=(ctx.drop_sentence(span.start),) if span.end - span.start < 300 else (),
               data={"detector": "judge.conduct", "label": params.label, "probability": round(p, 3)})
+
+
+def applies(ctx: Context, params: JudgeParams) -> bool:
+    """Whether the pack wants this head's judgement of the message at all (``tune_judge.py`` asks too)."""
+    if params.needs_reply and ctx.message.in_reply_to is None:
+        return False
+    if params.outside_council_mail and ctx.within_council_mail:
+        return False
+    return not (params.not_handovers and replies.handed_over(ctx))
 
 
 def best(ctx: Context, label: str) -> tuple[Span, float] | None:

@@ -201,9 +201,9 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _VOCATIVE_ANYWHERE.finditer(text):
         add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
-    lower_bare = _lower_bare_name_pattern(council)
-    for m in lower_bare[1].finditer(text):  # "helen is a jumped up clipboard merchant": casual posts skip capitals
-        member = lower_bare[0][m.group(0)]
+    lower, lower_re = _lower_bare_name_pattern(council)
+    for m in lower_re.finditer(text):  # "helen is a jumped up clipboard merchant": casual posts skip capitals
+        member = lower[m.group(0)]
         add(Mention(m.start(), m.end(), _member_kind(ctx, member), member.name, later=True))
     known = _known_words(council)
     for m in _VOCATIVE_END.finditer(text):
@@ -219,14 +219,14 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     if addressee:
         for m in _SECOND_PERSON.finditer(text):
             add(Mention(m.start(), m.end(), addressee, "you"))
-    else:
-        hail = _SALUTATION.search(text) if not ctx.message.is_email else None
-        if hail is not None:
-            for m in _SECOND_PERSON.finditer(text, hail.end() - 1):
-                add(Mention(m.start(), m.end(), PUBLIC, "you", later=True))
         v = _VOCATIVE.match(text)
         if v and v.group(1).lower() not in _NOT_NAMES:
             add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
+    elif not ctx.message.is_email:
+        hail = _SALUTATION.search(text)
+        if hail is not None:
+            for m in _SECOND_PERSON.finditer(text, hail.end() - 1):
+                add(Mention(m.start(), m.end(), PUBLIC, "you", later=True))
     return sorted(out, key=lambda m: m.start), sorted(trained, key=lambda m: m.start)
 
 
