@@ -170,7 +170,10 @@ def new_model(layers: int = 6) -> MultiHead:
     return MultiHead(AutoModel.from_pretrained(str(base.base_model_dir()), num_hidden_layers=layers), len(LABELS))
 
 
-def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, seed=SEED, log=print):
+def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, seed=SEED, log=print,
+          targets=None):
+    """``targets``, when given, is what the loss aims at (a teacher's soft targets); ``y`` stays the labels
+    that the hold-out is scored on."""
     model = new_model(layers)
     if seed != SEED:  # another order of batches and dropout from the same start (SEED's own build is unchanged)
         torch.manual_seed(seed)
@@ -185,7 +188,7 @@ def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, bat
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) *
                                               max(0.0, (steps - s) / steps))
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
-    Y, M = torch.tensor(y), torch.tensor(mask)
+    Y, M = torch.tensor(y if targets is None else targets), torch.tensor(mask)
     history, best_state, best_score = [], None, -1.0
     for epoch in range(1, epochs + 1):
         model.train()
@@ -280,11 +283,29 @@ class Data:
         (WORK / "holdout-ids.json").write_text(json.dumps(sorted(council[i]["id"] for i in self.hold_council)))
         self.olid_hold = [n_c + int(i) for i in self.o_hold]
         self.council, self.olid_texts, self.olid_labels = council, olid_texts, olid_labels
+        self.targets = None
+        if getattr(args, "teacher", None):
+            self.targets = distilled_targets(council, self.y, self.mask, Path(args.teacher), args.alpha)
+
 
     def train(self, args, seed: int = SEED):
         return train(self.enc, self.y, self.mask, self.fit, self.hold_council, self.olid_hold,
                      self.olid_labels[self.o_hold], lr=args.lr, epochs=args.epochs, batch=args.batch,
-                     layers=args.layers, seed=seed)
+                     layers=args.layers, seed=seed, targets=self.targets)
+
+
+def distilled_targets(council: list[dict], y: np.ndarray, mask: np.ndarray, teacher: Path, alpha: float) -> np.ndarray:
+    """The loss's targets for the council rows: ``alpha`` of the teacher's probability (teacher_conduct.py)
+    and the rest the label; OLID rows and masked labels unchanged."""
+    probs = {d["id"]: d["p"] for d in map(json.loads, teacher.read_text(encoding="utf-8").splitlines())}
+    missing = [r["id"] for r in council if r["id"] not in probs]
+    if missing:
+        raise SystemExit(f"{teacher} has no probabilities for {len(missing)} rows (e.g. {missing[0]}): rerun the teacher")
+    out = y.copy()
+    for i, r in enumerate(council):
+        soft = np.array([probs[r["id"]][rule] for rule in RULES], dtype=np.float32)
+        out[i, 1:] = np.where(mask[i, 1:] > 0, (1 - alpha) * y[i, 1:] + alpha * soft, y[i, 1:])
+    return out
 
 
 def cmd_build(args) -> None:
@@ -296,7 +317,12 @@ def cmd_build(args) -> None:
         torch.save({"state": model.state_dict(), "seed": args.seed, "history": history,
                     "settings": {"lr": args.lr, "epochs": args.epochs, "batch": args.batch, "layers": args.layers,
                                  "olid_rows": args.olid_rows, "limit": args.limit}}, args.save_state)
-    finish(args, data, model, {"seed": args.seed, "history": history}, t0, "training/train_conduct.py build")
+    how = {"seed": args.seed, "history": history}
+    if args.teacher:
+        how["teacher"] = {"probabilities": Path(args.teacher).name, "alpha": args.alpha,
+                          "model": "all-mpnet-base-v2 trained by training/teacher_conduct.py (build time only)"}
+    finish(args, data, model, how, t0, "training/train_conduct.py build" +
+           (f" --teacher {Path(args.teacher).name} --alpha {args.alpha}" if args.teacher else ""))
 
 
 def cmd_soup(args) -> None:
@@ -406,6 +432,8 @@ def main(argv=None) -> None:
     b.add_argument("--batch", type=int, default=32)
     b.add_argument("--seed", type=int, default=SEED, help="order of batches and dropout (the head starts the same)")
     b.add_argument("--save-state", help="also save the trained weights here (torch), as an ingredient of a soup")
+    b.add_argument("--teacher", help="a teacher's probabilities (teacher_conduct.py): learn from them as well as the labels")
+    b.add_argument("--alpha", type=float, default=0.5, help="the teacher's share of each council target (with --teacher)")
     data_options(b)
     u = sub.add_parser("soup", help="average the saved weights of builds that differ only in --seed, then export")
     u.add_argument("states", nargs="+", help="files written by build --save-state")

@@ -52,8 +52,22 @@ DEFAULT_BATCH = 32
 
 
 def _load_runtime():
-    """The package's own runtime module, loaded by path so that `prepare` is shared, not copied."""
-    path = ROOT / "src" / "councilguard" / "classify" / "offensive.py"
+    """The package's own runtime module, loaded by path so that `prepare` is shared, not copied (this venv
+    does not install the package: the one package module the runtime imports is loaded by path too)."""
+    import sys
+    import types
+
+    classify = ROOT / "src" / "councilguard" / "classify"
+    for name in ("councilguard", "councilguard.classify"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    if "councilguard.classify.signed_weights" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("councilguard.classify.signed_weights",
+                                                      classify / "signed_weights.py")
+        weights = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = weights
+        spec.loader.exec_module(weights)
+        sys.modules["councilguard.classify"].signed_weights = weights
+    path = classify / "offensive.py"
     spec = importlib.util.spec_from_file_location("_offensive_runtime", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
