@@ -17,7 +17,8 @@ sentence-transformers folder; model.safetensors SHA-256 78c0197b…5658). The te
 inputs conduct_inputs.py wrote, with the same hold-out as the student (12% of the council rows, seed 13),
 and no OLID rows (the student keeps learning the offensive head from OLID's own labels).
 Writes build-conduct/teacher.pt and build-conduct/teacher-probs.jsonl (sigmoid probabilities per rule for
-every training row, the hold-out included, and for the rows of extra-inputs.jsonl when present).
+every training row, the hold-out included, and for the dev and trial rows that
+``.venv/bin/python training/conduct_inputs.py --extra`` writes to extra-inputs.jsonl, which ``compare`` needs).
 """
 
 from __future__ import annotations
@@ -43,23 +44,8 @@ MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658
 class TeacherHead(tc.MultiHead):
     """MultiHead over an encoder without token types (MPNet): the pair's separator tokens mark the parent."""
 
-    def forward(self, input_ids, attention_mask, token_type_ids=None):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
-        return self.head(self.dropout(pooled))
-
-
-def encode(tokenizer, texts, parents):
-    out = []
-    for text, parent in zip(texts, parents):
-        a = base.RUNTIME.prepare(text)
-        if parent:
-            enc = tokenizer(a, base.RUNTIME.prepare(parent), truncation="longest_first", max_length=tc.MAX_TOKENS)
-        else:
-            enc = tokenizer(a, truncation=True, max_length=tc.MAX_TOKENS)
-        out.append((enc["input_ids"], [0] * len(enc["input_ids"])))
-    return out
+    def hidden(self, input_ids, attention_mask, token_type_ids):
+        return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
 
 def pad(batch, pad_id: int):
@@ -80,6 +66,7 @@ def predict(model, enc, pad_id: int, size: int = 64) -> np.ndarray:
 
 
 def extra_rows() -> list[dict]:
+    """The dev and trial rows' tagged inputs (``conduct_inputs.py --extra``), if written."""
     path = WORK / "extra-inputs.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
@@ -97,7 +84,7 @@ def cmd_train(args) -> None:
         council = council[:args.limit]
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     pad_id = tokenizer.pad_token_id
-    enc = encode(tokenizer, [r["text"] for r in council], [(r.get("in_reply_to") or {}).get("text") for r in council])
+    enc = tc.encode_pairs(tokenizer, [r["text"] for r in council], [(r.get("in_reply_to") or {}).get("text") for r in council])
     y, mask = tc.council_targets(council)
     mask[:, 0] = 0.0
     any_rule = (y[:, 1:].max(axis=1) > 0).astype(int)
@@ -106,15 +93,7 @@ def cmd_train(args) -> None:
     model = TeacherHead(AutoModel.from_pretrained(str(folder)), len(tc.LABELS))
     rng = random.Random(tc.SEED)
     fit = [int(i) for i in c_fit] * tc.COUNCIL_REPEAT
-    steps = args.epochs * ((len(fit) + args.batch - 1) // args.batch)
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]
-    optim = torch.optim.AdamW(groups, lr=args.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) *
-                                              max(0.0, (steps - s) / steps))
+    optim, sched = tc.optimiser(model, args.lr, args.epochs * ((len(fit) + args.batch - 1) // args.batch))
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     Y, M = torch.tensor(y), torch.tensor(mask)
     best, best_state = -1.0, None
@@ -149,7 +128,7 @@ def cmd_train(args) -> None:
     extra = extra_rows()
     texts = [r["text"] for r in council] + [r["text"] for r in extra]
     parents = [(r.get("in_reply_to") or {}).get("text") for r in council] + [r.get("parent") for r in extra]
-    probs = base.sigmoid(predict(model, encode(tokenizer, texts, parents), pad_id))
+    probs = base.sigmoid(predict(model, tc.encode_pairs(tokenizer, texts, parents), pad_id))
     with (WORK / "teacher-probs.jsonl").open("w", encoding="utf-8") as out:
         for row, p in zip(council + extra, probs):
             out.write(json.dumps({"id": row["id"], "p": dict(zip(tc.RULES, [round(float(x), 4) for x in p[1:]]))}) + "\n")

@@ -62,9 +62,12 @@ class MultiHead(nn.Module):
         self.dropout = nn.Dropout(0.1)
         self.head = nn.Linear(encoder.config.hidden_size, n_labels)
 
+    def hidden(self, input_ids, attention_mask, token_type_ids):
+        return self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                            token_type_ids=token_type_ids).last_hidden_state
+
     def forward(self, input_ids, attention_mask, token_type_ids):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+        hidden = self.hidden(input_ids, attention_mask, token_type_ids)
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
         return self.head(self.dropout(pooled))
@@ -113,7 +116,7 @@ def encode_pairs(tokenizer, texts: list[str], parents: list[str | None]) -> list
             enc = tokenizer(a, base.RUNTIME.prepare(parent), truncation="longest_first", max_length=MAX_TOKENS)
         else:
             enc = tokenizer(a, truncation=True, max_length=MAX_TOKENS)
-        out.append((enc["input_ids"], enc["token_type_ids"]))
+        out.append((enc["input_ids"], enc.get("token_type_ids") or [0] * len(enc["input_ids"])))  # MPNet has none
     return out
 
 
@@ -170,15 +173,8 @@ def new_model(layers: int = 6) -> MultiHead:
     return MultiHead(AutoModel.from_pretrained(str(base.base_model_dir()), num_hidden_layers=layers), len(LABELS))
 
 
-def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, seed=SEED, log=print,
-          targets=None):
-    """``targets``, when given, is what the loss aims at (a teacher's soft targets); ``y`` stays the labels
-    that the hold-out is scored on."""
-    model = new_model(layers)
-    if seed != SEED:  # another order of batches and dropout from the same start (SEED's own build is unchanged)
-        torch.manual_seed(seed)
-    rng = random.Random(seed)
-    steps = epochs * ((len(fit) + batch - 1) // batch)
+def optimiser(model: nn.Module, lr: float, steps: int):
+    """AdamW (no weight decay on biases and norms) with 6% warm-up, then linear decay to 0 over ``steps``."""
     no_decay = ("bias", "LayerNorm.weight", "layer_norm")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
@@ -187,6 +183,18 @@ def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, bat
     optim = torch.optim.AdamW(groups, lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) *
                                               max(0.0, (steps - s) / steps))
+    return optim, sched
+
+
+def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, batch, layers=6, seed=SEED, log=print,
+          targets=None):
+    """``targets``, when given, is what the loss aims at (a teacher's soft targets); ``y`` stays the labels
+    that the hold-out is scored on."""
+    model = new_model(layers)
+    if seed != SEED:  # another order of batches and dropout from the same start (SEED's own build is unchanged)
+        torch.manual_seed(seed)
+    rng = random.Random(seed)
+    optim, sched = optimiser(model, lr, epochs * ((len(fit) + batch - 1) // batch))
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     Y, M = torch.tensor(y if targets is None else targets), torch.tensor(mask)
     history, best_state, best_score = [], None, -1.0
@@ -286,7 +294,6 @@ class Data:
         self.targets = None
         if getattr(args, "teacher", None):
             self.targets = distilled_targets(council, self.y, self.mask, Path(args.teacher), args.alpha)
-
 
     def train(self, args, seed: int = SEED):
         return train(self.enc, self.y, self.mask, self.fit, self.hold_council, self.olid_hold,
