@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import email
 import re
+import smtplib
 from email.policy import default as email_default
 
 import pytest
 
 from councilguard.engine import Checker
 from councilguard.gateway import quarantine
+from councilguard.gateway.relay import _address_of
 from councilguard.gateway.spool import HELD, QUEUE, Spool
 from councilguard.policy import RelaySettings
 from councilguard.records.archive import Archive
@@ -228,6 +230,59 @@ def test_blind_copy_to_a_personal_account_is_checked_and_archived_as_bcc(make_re
     assert code == 250 and "personal-email-account" in text
     record, _ = archived(relay, record_of(text))
     assert record.bcc == (GMAIL,) and record.disposition == "held"
+
+
+def pipelined(conn: smtplib.SMTP, commands: list[str]) -> list[tuple[int, str]]:
+    """Send ``commands`` in one write, as a pipelining server does (RFC 2920), then read one reply each."""
+    conn.send("".join(f"{c}\r\n" for c in commands))
+    return [(code, text.decode()) for code, text in (conn.getreply() for _ in commands)]
+
+
+def test_ehlo_offers_pipelining_and_a_pipelined_transaction_is_relayed(make_relay, upstream):
+    relay = make_relay(upstream.port)
+    raw = mail(*CLEAN)
+    with smtplib.SMTP(*relay.address, timeout=30) as conn:
+        conn.ehlo()
+        assert conn.has_extn("pipelining") and conn.has_extn("size") and conn.has_extn("smtputf8")
+        replies = pipelined(conn, [f"MAIL FROM:<{LOWE}>", f"RCPT TO:<{CLERK}>", f"RCPT TO:<{GMAIL}>", "DATA"])
+        assert [code for code, _ in replies] == [250, 250, 250, 354]
+        conn.send(raw + b".\r\n")
+        code, text = conn.getreply()
+        assert code == 250 and "personal-email-account" in text.decode()  # the Bcc to gmail: held
+        # the group after it reuses the connection: nothing of the first is left in the server's buffer
+        replies = pipelined(conn, [f"MAIL FROM:<{LOWE}>", f"RCPT TO:<{CLERK}>", "DATA"])
+        assert [code for code, _ in replies] == [250, 250, 354]
+        conn.send(raw + b".\r\n")
+        code, text = conn.getreply()
+    assert code == 250 and "Accepted" in text.decode()
+    got = upstream.handler.wait_for(2)  # the notice of the held one, and the second message
+    assert sorted(g.rcpt_tos[0] for g in got) == sorted([LOWE, CLERK])
+
+
+@pytest.mark.parametrize(("arg", "limit", "expected"), [
+    ("<cllr.lowe@croxleygreen-pc.gov.uk>", 0, ("cllr.lowe@croxleygreen-pc.gov.uk", "")),
+    ("<a@b> SIZE=100 BODY=8BITMIME", 0, ("a@b", "SIZE=100 BODY=8BITMIME")),
+    ("a@b", 0, ("a@b", "")),
+    ("", 0, ("", "")),
+    ("<@>", 0, (None, None)),
+    ("<abcd@x>", 0, ("abcd@x", "")),
+    ("<abcd@x>", 3, (None, None)),  # the local-part limit is part of what is remembered
+])
+def test_addresses_are_read_as_aiosmtpd_reads_them(arg, limit, expected):
+    assert _address_of(arg, limit) == expected
+    assert _address_of(arg, limit) == expected  # and again, from the cache
+
+
+def test_a_pipelined_group_with_a_bad_sender_is_refused_command_by_command(make_relay, upstream):
+    relay = make_relay(upstream.port)
+    with smtplib.SMTP(*relay.address, timeout=30) as conn:
+        conn.ehlo()
+        replies = pipelined(conn, ["MAIL FROM:<@>", f"RCPT TO:<{CLERK}>", "DATA"])
+        assert [code for code, _ in replies] == [553, 503, 503]
+        assert "need MAIL" in replies[1][1] and "need RCPT" in replies[2][1]
+        code, _ = conn.mail(LOWE)  # the connection is still in step
+        assert code == 250
+    assert relay.intake.archive.count() == 0
 
 
 # --- nothing lost across restarts and databases ---------------------------------------------------------------

@@ -14,10 +14,12 @@ left in the queue, so a restart after a crash carries on where it stopped.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -36,6 +38,7 @@ from councilguard.gateway.spool import Envelope, Spool
 from councilguard.policy import Pack, RelaySettings
 from councilguard.records.archive import Archive
 from councilguard.records.db import sqlite_path
+from councilguard.records.wal_checkpoints import BackgroundCheckpoints
 from councilguard.workflow.authorisations import SenderAuthorisations
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,14 @@ class RelayHandler:
     def __init__(self, intake: Intake, executor: ThreadPoolExecutor):
         self.intake = intake
         self.executor = executor
+
+    async def handle_EHLO(self, server: SMTP, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        """Offer PIPELINING (RFC 2920): a sending server then puts MAIL, the RCPTs and DATA in one packet
+        and waits once, not once a command (~1.5 ms a message over loopback). aiosmtpd answers commands
+        in order from its input buffer and never drops what is buffered, which is all the extension asks."""
+        session.host_name = hostname  # what aiosmtpd does itself when no EHLO hook is given
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
         mail_from = envelope.mail_from or ""
@@ -63,9 +74,20 @@ class RelayHandler:
             return str(replies.R451_LOCAL_ERROR.format(why=f"internal error {type(exc).__name__}"))
 
 
+@functools.lru_cache(maxsize=4096)
+def _address_of(arg: str, local_part_limit: int) -> tuple[str | None, str | None]:
+    """aiosmtpd's own reading of a MAIL or RCPT address (``SMTP._getaddr``), remembered: it runs the e-mail
+    package's full header grammar, ~0.1 ms an address, and a council's mail system sends the same few
+    hundred addresses over and over. It depends on nothing but its arguments."""
+    return SMTP._getaddr(SimpleNamespace(local_part_limit=local_part_limit), arg)  # type: ignore[arg-type]
+
+
 class RelaySMTP(SMTP):
-    """aiosmtpd's SMTP with the relay's own clear text for its built-in size and line-length refusals, and
-    DATA read in large pieces (:mod:`.smtp_data`) rather than line by line."""
+    """aiosmtpd's SMTP with the relay's own clear text for its built-in size and line-length refusals, DATA
+    read in large pieces (:mod:`.smtp_data`) rather than line by line, and addresses read once each."""
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        return _address_of(arg, self.local_part_limit)
 
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
@@ -132,6 +154,7 @@ class Relay:
         self._checker = checker
         self._archive = archive
         self._own_archive = archive is None
+        self._checkpoints: BackgroundCheckpoints | None = None
         self._settings = settings
         self.spool = Spool(config.spool)
         self.intake: Intake | None = None
@@ -160,6 +183,7 @@ class Relay:
             log.info("removed %d half-written spool file(s) left by an earlier stop", left)
         if self._archive is None:
             self._archive = Archive.open(self.config.db)
+            self._checkpoints = BackgroundCheckpoints.start(self._archive.engine)  # SQLite: off the senders' path
         pack = self._start_checking()
         settings = self._settings or pack.relay
         notices = NoticeSender.for_pack(pack, self.config.notice_from, settings)
@@ -222,6 +246,9 @@ class Relay:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
+            self._checkpoints = None
         if self._archive is not None and self._own_archive:
             self._archive.close()
             self._archive = None
