@@ -267,6 +267,7 @@ def test_ehlo_offers_pipelining_and_a_pipelined_transaction_is_relayed(make_rela
     ("<@>", 0, (None, None)),
     ("<abcd@x>", 0, ("abcd@x", "")),
     ("<abcd@x>", 3, (None, None)),  # the local-part limit is part of what is remembered
+    ("<a@[1.2>", 0, (None, None)),  # the email package's grammar raises on this one: malformed, not a crash
 ])
 def test_addresses_are_read_as_aiosmtpd_reads_them(arg, limit, expected):
     assert _address_of(arg, limit) == expected
@@ -280,6 +281,8 @@ def test_a_pipelined_group_with_a_bad_sender_is_refused_command_by_command(make_
         replies = pipelined(conn, ["MAIL FROM:<@>", f"RCPT TO:<{CLERK}>", "DATA"])
         assert [code for code, _ in replies] == [553, 503, 503]
         assert "need MAIL" in replies[1][1] and "need RCPT" in replies[2][1]
+        conn.putcmd("MAIL FROM:<a@[1.2>")  # an address the e-mail grammar itself trips over
+        assert conn.getreply() == (553, b"5.1.3 Error: malformed address")
         code, _ = conn.mail(LOWE)  # the connection is still in step
         assert code == 250
     assert relay.intake.archive.count() == 0

@@ -78,8 +78,13 @@ class RelayHandler:
 def _address_of(arg: str, local_part_limit: int) -> tuple[str | None, str | None]:
     """aiosmtpd's own reading of a MAIL or RCPT address (``SMTP._getaddr``), remembered: it runs the e-mail
     package's full header grammar, ~0.1 ms an address, and a council's mail system sends the same few
-    hundred addresses over and over. It depends on nothing but its arguments."""
-    return SMTP._getaddr(SimpleNamespace(local_part_limit=local_part_limit), arg)  # type: ignore[arg-type]
+    hundred addresses over and over. It depends on nothing but its arguments. An address the grammar
+    itself trips over (``<a@[1.2>`` raises AttributeError inside the ``email`` package) is malformed too,
+    so the sender gets aiosmtpd's clear 553 rather than a 500 naming a Python error."""
+    try:
+        return SMTP._getaddr(SimpleNamespace(local_part_limit=local_part_limit), arg)  # type: ignore[arg-type]
+    except Exception:
+        return None, None
 
 
 class RelaySMTP(SMTP):
