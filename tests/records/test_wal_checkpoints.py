@@ -27,16 +27,38 @@ def test_writers_leave_the_log_to_the_thread_which_copies_it_back(tmp_path, make
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
         for i in range(40):
             archive.keep(make_item(subject=f"Minutes {i}", body="Draft minutes of the meeting. " * 200))
-        deadline = time.monotonic() + 10
-        while checkpoints.checkpoints == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert checkpoints.checkpoints >= 1
+        wait_for(lambda: checkpoints.checkpoints >= 1, "a first checkpoint")
+        first = settled(checkpoints)  # the thread has copied back everything written so far
+        # SQLite now writes the log again from its start, so the file does not grow: still noticed
+        archive.keep(make_item(subject="Agenda", body="Agenda for Tuesday."))
+        wait_for(lambda: checkpoints.checkpoints > first, "a checkpoint of the new record")
     finally:
         checkpoints.stop()
-    logged, copied = frames(archive)
-    assert logged == copied  # stop() copied the rest back
-    assert archive.count() == 40
+    assert done(archive)  # and stop() copied any rest back
+    assert archive.count() == 41
     archive.close()
+
+
+def settled(checkpoints: BackgroundCheckpoints) -> int:
+    """The number of checkpoints once it has stayed the same for several intervals."""
+    while True:
+        count = checkpoints.checkpoints
+        time.sleep(checkpoints.interval * 5)
+        if checkpoints.checkpoints == count:
+            return count
+
+
+def done(archive: Archive) -> bool:
+    """Every frame of the log copied back (asking runs a PASSIVE checkpoint itself, so ask only at the end)."""
+    logged, copied = frames(archive)
+    return logged == copied
+
+
+def wait_for(condition, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "postgresql+psycopg://nobody@127.0.0.1/none"])

@@ -48,19 +48,21 @@ class BackgroundCheckpoints:
         checkpoints._thread.start()
         return checkpoints
 
-    def _log_size(self) -> int:
+    def _log_state(self) -> tuple[int, int]:
+        """The log file's size and time of last change: after a checkpoint SQLite writes the log again from
+        its start, so its size alone would stay the same while new commits go in."""
         try:
-            return os.stat(self._wal).st_size
+            stat = os.stat(self._wal)
         except OSError:  # no log yet, or it was just removed by a closing connection
-            return 0
+            return 0, 0
+        return stat.st_size, stat.st_mtime_ns
 
     def _run(self) -> None:
-        seen = 0
+        seen = (0, 0)
         while not self._stopping.wait(self.interval):
-            size = self._log_size()
-            if size != seen:
+            if self._log_state() != seen:
                 self.checkpoint()
-                seen = self._log_size()
+                seen = self._log_state()
 
     def checkpoint(self) -> None:
         """One PASSIVE checkpoint now; a failure is logged (the next one, or SQLite's own, catches up)."""
