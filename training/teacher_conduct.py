@@ -105,12 +105,8 @@ def cmd_train(args) -> None:
         for b in base.batches(len(order), [enc[i][0] for i in order], args.batch, rng):
             idx = [order[k] for k in b]
             logits = model(*pad([enc[i] for i in idx], pad_id))
-            loss = (loss_fn(logits, Y[idx]) * M[idx]).sum() / M[idx].sum().clamp(min=1.0)
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            loss = tc.masked_loss(loss_fn, logits, Y[idx], M[idx])
+            base.step(model, optim, sched, loss)
             total += loss.item() * len(idx)
             seen += len(idx)
             if args.progress and seen % (args.batch * 20) == 0:

@@ -107,6 +107,11 @@ def council_targets(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     return y, mask
 
 
+def masked_loss(loss_fn, logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The mean of the per-label losses that count (``mask`` 1): masked labels neither reward nor punish."""
+    return (loss_fn(logits, targets) * mask).sum() / mask.sum().clamp(min=1.0)
+
+
 def encode_pairs(tokenizer, texts: list[str], parents: list[str | None]) -> list[tuple[list[int], list[int]]]:
     """Token ids and token type ids; the replied-to post is the second segment when there is one."""
     out = []
@@ -206,13 +211,8 @@ def train(enc, y, mask, fit, hold_council, olid_hold, olid_y, *, lr, epochs, bat
         for b in base.batches(len(order), [enc[i][0] for i in order], batch, rng):
             idx = [order[k] for k in b]
             logits = model(*pad3([enc[i] for i in idx]))
-            per = loss_fn(logits, Y[idx]) * M[idx]
-            loss = per.sum() / M[idx].sum().clamp(min=1.0)
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            loss = masked_loss(loss_fn, logits, Y[idx], M[idx])
+            base.step(model, optim, sched, loss)
             total += loss.item() * len(idx)
         hold_probs = base.sigmoid(predict(model, [enc[i] for i in hold_council]))
         chosen, scores = thresholds(y[hold_council], mask[hold_council], hold_probs)

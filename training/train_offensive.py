@@ -198,6 +198,16 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def step(model: nn.Module, optim, sched, loss: torch.Tensor) -> None:
+    """One optimiser step on ``loss``: gradients clipped to norm 1.0, then the schedule advanced (every
+    training script here trains this way)."""
+    optim.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optim.step()
+    sched.step()
+
+
 def train(fit_ids, fit_y, hold_ids, hold_y, *, lr: float, epochs: int, batch: int, seed: int,
           log=print) -> tuple[Classifier, list[dict]]:
     """Fine-tune the whole model; returns the weights of the epoch best on the hold-out, and a log."""
@@ -225,11 +235,7 @@ def train(fit_ids, fit_y, hold_ids, hold_y, *, lr: float, epochs: int, batch: in
         for b in batches(len(fit_ids), fit_ids, batch, rng):
             x, m = pad([fit_ids[i] for i in b])
             loss = loss_fn(model(x, m), y[b])
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            step(model, optim, sched, loss)
             total += loss.item() * len(b)
         probs = sigmoid(predict(model, hold_ids))
         threshold, f1 = best_threshold(hold_y, probs)
