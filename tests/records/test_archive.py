@@ -10,7 +10,7 @@ import zlib
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from councilguard.model import Evidence, Finding, Severity
 from councilguard.records import db
@@ -250,7 +250,7 @@ def test_migrations_make_exactly_the_models_and_run_twice(empty_db_url):
                     or name in {"tsv", "ix_record_text_tsv", "ix_record_text_phrase_keys"})
 
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0011_authorisation_address"
+        assert db.current_revision(engine) == db.head_revision() == "0012_pg_toast"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
@@ -289,3 +289,24 @@ def test_concurrent_writers_keep_one_unbroken_chain(db_url, make_item):
     finally:
         for w in writers:
             w.close()
+
+
+def test_postgresql_stores_content_without_compressing_it_again(db_url):
+    """content.data is zlib already: EXTERNAL storage (no pglz pass); the texts use lz4 where it exists."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL storage setting")
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            settings = dict(conn.execute(text(
+                "SELECT c.relname || '.' || a.attname, a.attstorage::text || coalesce(nullif(a.attcompression::text, ''), '-') "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relname IN ('content', 'record_text') AND c.relnamespace = to_regnamespace(current_schema()) "
+                "AND a.attname IN ('data', 'body', 'tsv')")).all())
+            lz4 = conn.scalar(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                                   "WHERE name = 'default_toast_compression'"))
+    finally:
+        engine.dispose()
+    assert settings["content.data"] == "e-"
+    assert settings["record_text.body"] == ("xl" if lz4 else "x-")
+    assert settings["record_text.tsv"] == ("xl" if lz4 else "x-")

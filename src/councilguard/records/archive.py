@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from councilguard.records import archive_write, chain, db, holds
+from councilguard.records import archive_write, chain, db, holds, pg_keep
 from councilguard.records.archive_errors import (
     ArchiveError,
     ArchiveSchemaError,
@@ -91,12 +91,15 @@ class Archive:
              before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None) -> int:
         """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path).
 
-        ``before_commit(record_id)``, if given, is called once the rows are written and just before the
+        ``before_commit(record_id)``, if given, is called once the record's id is known and before the
         commit (if it raises, nothing is kept): the relay starts its spool write there, so that write
         and the commit's flush to disk overlap. ``ahead``: the item's hashing and compression, done
-        earlier (see :class:`Ahead`); used only where it matches the item.
+        earlier (see :class:`Ahead`); used only where it matches the item. On PostgreSQL this takes two
+        round trips to the server (see :mod:`.pg_keep`).
         """
         prepared = Prepared.of(item.validated(), ahead)
+        if self.engine.dialect.name == "postgresql":
+            return pg_keep.keep(self.engine, prepared, actor=actor, before_commit=before_commit)
         with db.write_session(self._sessions) as s:
             [(record_id, _)] = archive_write.write(s, [(prepared, None)], actor=actor, duplicate=True)
             if before_commit is not None:

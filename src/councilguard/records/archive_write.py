@@ -160,12 +160,21 @@ class _Rows:
             override_justification=item.override_justification,
             findings=[(f.rule, f.severity, f.clause) for f in item.findings], attachments=described)
 
-    def write(self, session: Session) -> None:
+    def by_table(self, links: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """{table name: rows}, the chain entries ``links`` last, in the order the foreign keys need."""
+        return {RecordRow.__tablename__: self.records, RecipientRow.__tablename__: self.recipients,
+                FindingRow.__tablename__: self.findings, AttachmentRow.__tablename__: self.attachments,
+                RecordText.__tablename__: self.texts, Content.__tablename__: self.contents,
+                ChainEntry.__tablename__: links}
+
+    def write(self, session: Session, links: list[dict[str, Any]]) -> None:
+        """Insert the rows, then the chain entries ``links``: one multi-row INSERT a table."""
         connection = session.connection()
-        for model, rows in ((RecordRow, self.records), (RecipientRow, self.recipients), (FindingRow, self.findings),
-                            (AttachmentRow, self.attachments), (RecordText, self.texts), (Content, self.contents)):
+        tables = {model.__tablename__: model.__table__
+                  for model in (RecordRow, RecipientRow, FindingRow, AttachmentRow, RecordText, Content, ChainEntry)}
+        for name, rows in self.by_table(links).items():
             if rows:
-                connection.execute(model.__table__.insert(), rows)
+                connection.execute(tables[name].insert(), rows)
 
 
 def existing_records(session: Session, shas: Iterable[str]) -> dict[str, int]:
@@ -198,52 +207,71 @@ def _new_ids(session: Session, n: int) -> list[int]:
 # One message's look-ups (is it kept already, is its content, the next record id, the chain's head) as a
 # single statement: as four ORM queries they cost the relay ~1.5 ms a message, mostly in SQLAlchemy.
 # PostgreSQL evaluates CASE lazily, so a message kept already takes no id from the sequence.
-_ONE = {
-    dialect: text(
-        "SELECT r.id, (SELECT count(*) FROM content WHERE sha256 = :sha), "
+LOOK_UP_ONE = {
+    dialect: (
+        "SELECT r.id, (SELECT count(*) FROM content WHERE sha256 = {sha}), "
         + next_id + ", h.seq, h.record_hash "
         "FROM (SELECT 1) AS one "
-        "LEFT JOIN records AS r ON r.content_sha256 = :sha "
+        "LEFT JOIN records AS r ON r.content_sha256 = {sha} "
         "LEFT JOIN (SELECT seq, record_hash FROM chain ORDER BY seq DESC LIMIT 1) AS h ON 1 = 1")
     for dialect, next_id in (
         ("postgresql", "CASE WHEN r.id IS NULL THEN nextval(pg_get_serial_sequence('records', 'id')) END"),
         ("sqlite", "(SELECT coalesce(max(id), 0) + 1 FROM records)"))
 }
+_ONE = {dialect: text(sql.format(sha=":sha")) for dialect, sql in LOOK_UP_ONE.items()}
 
 
-def _look_up_one(session: Session, sha: str) -> tuple[dict[str, int], dict[str, int], set[str], tuple[int, str]] | None:
-    """For one item: what :func:`write` otherwise asks in four queries (known, ids, stored, chain head);
-    None on a database without the one statement (write then asks the four)."""
+@dataclass(frozen=True)
+class LookedUp:
+    """What writing a batch needs to know from the database, asked under the append lock."""
+
+    known: dict[str, int]  # content sha256 -> id of the record keeping it already
+    ids: dict[str, int]  # content sha256 -> id for a new record
+    stored: set[str]  # shas whose content row exists already (kept for a record since deleted, say)
+    head: tuple[int, str]  # the chain's head: (seq, hash)
+
+    @classmethod
+    def of_one(cls, sha: str, row: tuple[Any, ...]) -> LookedUp:
+        """From a row of :data:`LOOK_UP_ONE` for ``sha``."""
+        found, contents, next_id, seq, prev = row
+        head = (seq or 0, prev or chain.GENESIS)
+        if found is not None:
+            return cls({sha: found}, {}, set(), head)
+        return cls({}, {sha: next_id}, {sha} if contents else set(), head)
+
+
+def _look_up(session: Session, batch: list[tuple[Prepared, dict[str, Any] | None]]) -> LookedUp:
     connection = session.connection()
     one = _ONE.get(connection.dialect.name)
-    if one is None:
-        return None
-    found, contents, next_id, seq, prev = connection.execute(one, {"sha": sha}).one()
-    if found is not None:
-        return {sha: found}, {}, set(), (seq or 0, prev or chain.GENESIS)
-    return {}, {sha: next_id}, {sha} if contents else set(), (seq or 0, prev or chain.GENESIS)
+    if len(batch) == 1 and one is not None:  # the relay's one message: all it needs in one round trip
+        sha = batch[0][0].sha
+        return LookedUp.of_one(sha, tuple(connection.execute(one, {"sha": sha}).one()))
+    known = existing_records(session, {p.sha for p, _ in batch})
+    new_shas = list(dict.fromkeys(p.sha for p, _ in batch if p.sha not in known))
+    ids = dict(zip(new_shas, _new_ids(session, len(new_shas)))) if new_shas else {}
+    stored = _stored_contents(session, new_shas) if new_shas else set()
+    return LookedUp(known, ids, stored, chain.head(session))
 
 
-def write(session: Session, batch: list[tuple[Prepared, dict[str, Any] | None]], *, actor: str,
-          duplicate: bool) -> list[tuple[int, bool]]:
-    """Keep every prepared item not already kept, in the caller's write transaction; (record id, new?) each.
+@dataclass
+class Plan:
+    """A batch's rows and chain entries, ready to insert, and what :func:`write` returns for it."""
+
+    rows: _Rows
+    links: list[dict[str, Any]]
+    kept: list[tuple[int, bool]]  # (record id, new?) for each item
+
+
+def plan(batch: list[tuple[Prepared, dict[str, Any] | None]], looked_up: LookedUp, *, actor: str,
+         duplicate: bool) -> Plan:
+    """The rows and chain entries for ``batch`` given what the database said (no database involved).
 
     An item whose raw bytes are kept already (or appear earlier in ``batch``) gets the existing record's
     id and, when ``duplicate``, a 'duplicate' chain entry saying who delivered it again and how. A new
     record gets its 'archived' entry, then, if its pair holds one, an 'import-problems' entry.
     """
-    chain.lock(session)
-    # the relay's one message: everything it needs to know in one round trip
-    looked_up = _look_up_one(session, batch[0][0].sha) if len(batch) == 1 else None
-    if looked_up is not None:
-        known, ids, stored, head = looked_up
-    else:
-        known = existing_records(session, {p.sha for p, _ in batch})
-        new_shas = list(dict.fromkeys(p.sha for p, _ in batch if p.sha not in known))
-        ids = dict(zip(new_shas, _new_ids(session, len(new_shas)))) if new_shas else {}
-        stored = _stored_contents(session, new_shas) if new_shas else set()
-        head = chain.head(session)
-    rows, links = _Rows(), _Chain(*head)
+    known, ids, stored = looked_up.known, looked_up.ids, looked_up.stored
+    rows, links = _Rows(), _Chain(*looked_up.head)
     out: list[tuple[int, bool]] = []
     written: set[str] = set()
     for p, extra in batch:
@@ -264,7 +292,14 @@ def write(session: Session, batch: list[tuple[Prepared, dict[str, Any] | None]],
             links.add("import-problems", record_id, {"id": record_id, "content": p.sha},
                       detail={"actor": actor, **extra})
         out.append((record_id, True))
-    rows.write(session)
-    if links.rows:
-        session.connection().execute(ChainEntry.__table__.insert(), links.rows)
-    return out
+    return Plan(rows, links.rows, out)
+
+
+def write(session: Session, batch: list[tuple[Prepared, dict[str, Any] | None]], *, actor: str,
+          duplicate: bool) -> list[tuple[int, bool]]:
+    """Keep every prepared item not already kept, in the caller's write transaction; (record id, new?) each
+    (see :func:`plan` for what is written)."""
+    chain.lock(session)
+    planned = plan(batch, _look_up(session, batch), actor=actor, duplicate=duplicate)
+    planned.rows.write(session, planned.links)
+    return planned.kept

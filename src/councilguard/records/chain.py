@@ -30,7 +30,7 @@ from councilguard.records.schema import ChainEntry, RecordRow
 GENESIS = "0" * 64
 HASH_VERSION = 1
 RECEIPT_FORMAT = "councilguard-archive-receipt/1"
-_LOCK_KEY = 0x636771  # PostgreSQL advisory lock id for appends ("cgq")
+LOCK_KEY = 0x636771  # PostgreSQL advisory lock id for appends ("cgq")
 
 
 def canonical(value: Any) -> str:
@@ -101,7 +101,7 @@ def hash_of(entry: ChainEntry, record: RecordRow | None) -> str:
 def lock(session: Session) -> None:
     """Serialise appends: PostgreSQL takes an advisory lock; SQLite already holds its write lock."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
 def head(session: Session) -> tuple[int, str]:
