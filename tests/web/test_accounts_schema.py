@@ -15,7 +15,7 @@ def test_migration_matches_the_models_and_downgrades(tmp_path):
     db.upgrade(url)
     engine = db.make_engine(url)
     try:
-        assert db.current_revision(engine) == db.head_revision() == "0012_pg_toast"
+        assert db.current_revision(engine) == db.head_revision() == "0013_pg_index_later"
         found = inspect(engine)
         for model in (WebUserRow, CheckCountRow):
             table = model.__table__

@@ -79,14 +79,16 @@ def minimal_item(raw: bytes, envelope: Envelope, report: Report | None, decision
 
 
 def keep(archive: Archive, item: ArchiveItem, fallback: ArchiveItem,
-         before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None) -> int:
+         before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None,
+         index_later: bool = False) -> int:
     """Archive ``item`` and return its record id; if the archive refuses one of its values, archive ``fallback``.
-    ``before_commit`` and ``ahead`` go to :meth:`Archive.keep` (for whichever of the two is committed)."""
+    ``before_commit``, ``ahead`` and ``index_later`` go to :meth:`Archive.keep` (for whichever is committed)."""
     try:
-        return archive.keep(item, actor="relay", before_commit=before_commit, ahead=ahead)
+        return archive.keep(item, actor="relay", before_commit=before_commit, ahead=ahead, index_later=index_later)
     except ArchiveItemError as exc:
         log.warning("archive refused part of a relayed message (%s); keeping a minimal record", exc)
-        return archive.keep(fallback, actor="relay", before_commit=before_commit, ahead=ahead)
+        return archive.keep(fallback, actor="relay", before_commit=before_commit, ahead=ahead,
+                            index_later=index_later)
 
 
 def ahead_of(raw: bytes, parsed: ParsedMail) -> Ahead:

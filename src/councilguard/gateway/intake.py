@@ -87,7 +87,7 @@ class Intake:
     def __init__(self, pack: Pack, examine: Callable[..., Examined], archive: Archive,
                  spool: Spool, *, settings: RelaySettings | None = None, notices: NoticeSender | None = None,
                  on_spooled: Callable[[], None] | None = None,
-                 authorities: Callable[[str], frozenset[str]] | None = None):
+                 authorities: Callable[[str], frozenset[str]] | None = None, index_later: bool = False):
         self.pack = pack
         self.examine = examine  # (raw, envelope, held, on_parsed): parse + check, here or in checker processes
         self.archive = archive
@@ -96,6 +96,7 @@ class Intake:
         self.notices = notices or NoticeSender.for_pack(pack, settings=self.settings)
         self.on_spooled = on_spooled or (lambda: None)
         self.authorities = authorities  # what a sender address holds today (the register of authorisations)
+        self.index_later = index_later  # a background indexer fills the full-text index (PostgreSQL)
         self.stats = IntakeStats()
         self._stager = ThreadPoolExecutor(4, thread_name_prefix="councilguard-stage")
 
@@ -133,7 +134,7 @@ class Intake:
         try:
             record_id = keep(self.archive, archive_item(raw, parsed, envelope, report, decision, received_at),
                              minimal_item(raw, envelope, report, decision, received_at), before_commit=stage,
-                             ahead=ahead[0] if ahead else None)
+                             ahead=ahead[0] if ahead else None, index_later=self.index_later)
         except Exception as exc:
             staged.drop()
             log.exception("could not archive a message from %s", envelope.mail_from)

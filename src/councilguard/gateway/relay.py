@@ -38,6 +38,7 @@ from councilguard.gateway.spool import Envelope, Spool
 from councilguard.policy import Pack, RelaySettings
 from councilguard.records.archive import Archive
 from councilguard.records.db import sqlite_path
+from councilguard.records.pg_index import BackgroundIndexer
 from councilguard.records.wal_checkpoints import BackgroundCheckpoints
 from councilguard.workflow.authorisations import SenderAuthorisations
 
@@ -161,6 +162,7 @@ class Relay:
         self._archive = archive
         self._own_archive = archive is None
         self._checkpoints: BackgroundCheckpoints | None = None
+        self._indexer: BackgroundIndexer | None = None
         self._settings = settings
         self.spool = Spool(config.spool)
         self.intake: Intake | None = None
@@ -190,12 +192,15 @@ class Relay:
         if self._archive is None:
             self._archive = Archive.open(self.config.db)
             self._checkpoints = BackgroundCheckpoints.start(self._archive.engine)  # SQLite: off the senders' path
+        # PostgreSQL: each message's text is indexed just after its 250 (searches catch up first)
+        self._indexer = BackgroundIndexer.start(self._archive.engine)
         pack = self._start_checking()
         settings = self._settings or pack.relay
         notices = NoticeSender.for_pack(pack, self.config.notice_from, settings)
         self.worker = self._delivery(notices)
         self.intake = Intake(pack, self._examine, self._archive, self.spool, settings=settings, notices=notices,
-                             on_spooled=self.worker.wake, authorities=SenderAuthorisations(self._archive.engine))
+                             on_spooled=self.worker.wake, authorities=SenderAuthorisations(self._archive.engine),
+                             index_later=self._indexer is not None)
         self.worker.start()  # resumes whatever an earlier run left in the queue
         threads = max(self.config.threads, self.config.check_processes)
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="councilguard-intake")
@@ -255,6 +260,9 @@ class Relay:
         if self._checkpoints is not None:
             self._checkpoints.stop()
             self._checkpoints = None
+        if self._indexer is not None:
+            self._indexer.stop()
+            self._indexer = None
         if self._archive is not None and self._own_archive:
             self._archive.close()
             self._archive = None

@@ -88,18 +88,21 @@ class Archive:
             return self._record(s, record_id)
 
     def keep(self, item: ArchiveItem, *, actor: str = "system",
-             before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None) -> int:
+             before_commit: Callable[[int], None] | None = None, ahead: Ahead | None = None,
+             index_later: bool = False) -> int:
         """What :meth:`add` does, returning only the record's id (no read-back: the relay's hot path).
 
         ``before_commit(record_id)``, if given, is called once the record's id is known and before the
         commit (if it raises, nothing is kept): the relay starts its spool write there, so that write
         and the commit's flush to disk overlap. ``ahead``: the item's hashing and compression, done
         earlier (see :class:`Ahead`); used only where it matches the item. On PostgreSQL this takes two
-        round trips to the server (see :mod:`.pg_keep`).
+        round trips to the server (see :mod:`.pg_keep`), and ``index_later`` leaves the record's text to be
+        indexed just after (see :mod:`.pg_index`; searches always catch up first).
         """
         prepared = Prepared.of(item.validated(), ahead)
         if self.engine.dialect.name == "postgresql":
-            return pg_keep.keep(self.engine, prepared, actor=actor, before_commit=before_commit)
+            return pg_keep.keep(self.engine, prepared, actor=actor, before_commit=before_commit,
+                                index_later=index_later)
         with db.write_session(self._sessions) as s:
             [(record_id, _)] = archive_write.write(s, [(prepared, None)], actor=actor, duplicate=True)
             if before_commit is not None:

@@ -28,7 +28,7 @@ from typing import Any, Callable
 from sqlalchemy import Engine, Table
 from sqlalchemy.dialects import postgresql
 
-from councilguard.records import archive_write, chain
+from councilguard.records import archive_write, chain, pg_index
 from councilguard.records.schema import (
     AttachmentRow,
     ChainEntry,
@@ -47,7 +47,8 @@ TABLES: tuple[tuple[Table, str], ...] = (
     (RecordRow.__table__, SINGLE), (RecipientRow.__table__, MANY), (FindingRow.__table__, MANY),
     (AttachmentRow.__table__, MANY), (RecordText.__table__, SINGLE), (Content.__table__, SINGLE),
     (ChainEntry.__table__, MANY))
-_LOCK = "SELECT pg_advisory_xact_lock(%(key)s)"
+# the append lock, and (when asked) the full-text index left for later: see pg_index
+_LOCK = "SELECT pg_advisory_xact_lock(%(key)s), set_config(%(setting)s, %(later)s, true)"
 _LOOK_UP = archive_write.LOOK_UP_ONE["postgresql"].format(sha="%(sha)s")
 
 
@@ -104,18 +105,19 @@ def parameters(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
 
 
 def keep(engine: Engine, prepared: archive_write.Prepared, *, actor: str,
-         before_commit: Callable[[int], None] | None = None) -> int:
+         before_commit: Callable[[int], None] | None = None, index_later: bool = False) -> int:
     """Keep ``prepared`` (or, if its bytes are kept already, add a 'duplicate' entry); its record id.
 
     ``before_commit(record_id)`` is called once the id is known, before the rows are sent; if it raises,
-    nothing is kept.
+    nothing is kept. ``index_later``: leave the record's text for :func:`pg_index.catch_up` to index.
     """
     pooled = engine.raw_connection()
     try:
         connection = pooled.driver_connection
         try:
             with connection.pipeline():
-                connection.execute(_LOCK, {"key": chain.LOCK_KEY})
+                connection.execute(_LOCK, {"key": chain.LOCK_KEY, "setting": pg_index.SETTING,
+                                           "later": "on" if index_later else "off"})
                 looked_up = connection.execute(_LOOK_UP, {"sha": prepared.sha})
             found = archive_write.LookedUp.of_one(prepared.sha, looked_up.fetchone())
             planned = archive_write.plan([(prepared, None)], found, actor=actor, duplicate=True)

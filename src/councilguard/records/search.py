@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from councilguard.records import pg_index
 from councilguard.records.archive_errors import SearchQueryError
 from councilguard.records.items import address_of
 from councilguard.records.schema import FindingRow, RecipientRow, RecordRow, RecordText
@@ -564,6 +565,8 @@ def search(session: Session, criteria: SearchCriteria, *, limit: int = 20, offse
     # Whether to rank depends on the query and the page size, never on the offset, so pages never mix orders.
     groups = parse_query(criteria.query)
     rows, ranked = None, True
+    if groups:
+        pg_index.catch_up(session.get_bind())  # the relay's newest messages may wait to be indexed
     if groups and session.get_bind().dialect.name == "postgresql":
         try:
             rows, ranked = _pg_search(session, criteria, within, limit, offset)
@@ -586,6 +589,8 @@ def matching_ids(session: Session, criteria: SearchCriteria, within: Iterable[in
     """Which of the records ``within`` match ``criteria`` (how criteria holds are applied)."""
     ids = list(within)
     found: set[int] = set()
+    if ids and parse_query(criteria.query):
+        pg_index.catch_up(session.get_bind())
     for start in range(0, len(ids), 500):
         stmt, _ = _statement(session, criteria, ids[start:start + 500])
         found.update(r.id for r in _run(session, criteria, stmt.with_only_columns(RecordRow.id)))
