@@ -1,9 +1,9 @@
 """Keeping one message on PostgreSQL in two round trips: the relay's write, after the check.
 
-Through the ORM's session the relay's write took eleven round trips (a ping, BEGIN, the append lock, the
-look-up, an INSERT a table, COMMIT), each ~0.1 ms on the wire plus SQLAlchemy's handling, when the
-database's own work, the full-text index apart, is a few hundredths of that. Here, on a pooled psycopg
-connection:
+Through the ORM's session the relay's write took ten or more round trips (a ping, BEGIN, the append
+lock, the look-up, an INSERT a table, COMMIT), each ~0.1 ms on the wire plus SQLAlchemy's handling,
+when the database's own work, the full-text index apart, is a few hundredths of that. Here, on a
+pooled psycopg connection:
 
 1. BEGIN, the append lock and the look-up (see ``archive_write.LOOK_UP_ONE``) go as one pipeline
    (libpq's pipeline mode: sent together, answered in order). They stay separate statements because
