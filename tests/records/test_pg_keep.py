@@ -50,3 +50,13 @@ def test_the_statement_text_is_fixed_so_the_server_plans_it_once():
     assert pg_keep.statement() is pg_keep.statement()
     assert pg_keep.statement().count("INSERT INTO") == len(pg_keep.TABLES)
     assert "%(content__data)b::BYTEA" in pg_keep.statement()  # the content's bytes go in binary
+
+
+def test_without_libpq_pipelines_the_statements_go_one_after_another(archive, make_item, monkeypatch):
+    """An older libpq (before 14) has no pipeline mode: keeping works the same, one round trip a statement."""
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    first = archive.keep(make_item("Hall", "Booked."))
+    assert archive.keep(make_item("Hedge", "Cut.")) == first + 1
+    assert archive.verify().ok

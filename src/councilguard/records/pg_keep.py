@@ -22,9 +22,11 @@ would do, so the rows stored are those of the per-table path (``test_archive_wri
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import Any, Callable
 
+import psycopg
 from sqlalchemy import Engine, Table
 from sqlalchemy.dialects import postgresql
 
@@ -104,6 +106,12 @@ def parameters(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return params
 
 
+def _pipeline(connection: Any) -> contextlib.AbstractContextManager[Any]:
+    """libpq's pipeline mode where the libpq psycopg uses has it (version 14 on; the binary wheels do), else
+    the same statements one after another."""
+    return connection.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext()
+
+
 def keep(engine: Engine, prepared: archive_write.Prepared, *, actor: str,
          before_commit: Callable[[int], None] | None = None, index_later: bool = False) -> int:
     """Keep ``prepared`` (or, if its bytes are kept already, add a 'duplicate' entry); its record id.
@@ -115,7 +123,7 @@ def keep(engine: Engine, prepared: archive_write.Prepared, *, actor: str,
     try:
         connection = pooled.driver_connection
         try:
-            with connection.pipeline():
+            with _pipeline(connection):
                 connection.execute(_LOCK, {"key": chain.LOCK_KEY, "setting": pg_index.SETTING,
                                            "later": "on" if index_later else "off"})
                 looked_up = connection.execute(_LOOK_UP, {"sha": prepared.sha})
@@ -124,7 +132,7 @@ def keep(engine: Engine, prepared: archive_write.Prepared, *, actor: str,
             [(record_id, _)] = planned.kept
             if before_commit is not None:
                 before_commit(record_id)
-            with connection.pipeline():
+            with _pipeline(connection):
                 connection.execute(statement(), parameters(planned.rows.by_table(planned.links)))
                 connection.commit()
             return record_id
