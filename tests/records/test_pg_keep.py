@@ -7,6 +7,7 @@ that concurrent writers keep one chain in test_archive.py.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -60,3 +61,27 @@ def test_without_libpq_pipelines_the_statements_go_one_after_another(archive, ma
     first = archive.keep(make_item("Hall", "Booked."))
     assert archive.keep(make_item("Hedge", "Cut.")) == first + 1
     assert archive.verify().ok
+
+
+def test_a_connection_lost_between_keeps_fails_one_keep_and_is_not_handed_out_again(archive, make_item):
+    """The server ends the pooled connection (a restart, say) moments after a keep: the next keep fails
+    (the relay answers 451 and the sender retries; a connection returned under a second ago is not pinged),
+    nothing half-written stays, and the keep after that gets a new connection."""
+    if archive.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL connection")
+    from sqlalchemy import text
+
+    from .conftest import _admin
+
+    archive.keep(make_item("Hall", "Booked."))
+    with archive.engine.connect() as conn:
+        pid = conn.scalar(text("SELECT pg_backend_pid()"))
+    with _admin() as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    time.sleep(0.1)
+    with pytest.raises(Exception):
+        archive.keep(make_item("Hedge", "Cut."))
+    archive.keep(make_item("Pond", "Cleared."))
+    with archive.engine.connect() as conn:
+        assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
+    assert archive.count() == 2 and archive.verify().ok

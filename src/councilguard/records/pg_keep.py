@@ -137,7 +137,10 @@ def keep(engine: Engine, prepared: archive_write.Prepared, *, actor: str,
                 connection.commit()
             return record_id
         except BaseException:
-            connection.rollback()
+            try:
+                connection.rollback()
+            except Exception:  # the connection itself failed: the pool must not hand it out again
+                pooled.invalidate()
             raise
     finally:
         pooled.close()
