@@ -4,13 +4,15 @@ The relay keeps a message with ``councilguard.index_later`` set (see ``pg_keep``
 row goes in with ``tsv`` NULL and the sender is not kept waiting while the text is stemmed and indexed
 (migration 0013). :func:`catch_up` indexes such rows; it runs
 
-- in the relay's background (:class:`BackgroundIndexer`, woken after each message, a batch at a time,
-  skipping rows another indexer holds), and
+- in the relay's background (:class:`BackgroundIndexer`: every second, what arrived meanwhile, 200 rows
+  a transaction, skipping rows another indexer holds; one UPDATE for many rows costs less than one a
+  message), and
 - before every full-text search and criteria match (``search.search``, ``search.matching_ids``), over every
-  waiting row, waiting for any another indexer holds: so a search, a legal hold's criteria and an
+  waiting row, waiting for any that another indexer holds: so a search, a legal hold's criteria and an
   information request see every committed record, indexed or not a moment before.
 
-With nothing waiting, a catch-up is one index probe of the empty partial index (~0.2 ms with its round trip).
+With nothing waiting, a catch-up is one probe of the empty partial index: 0.21 ms p50 with its round trips
+(300 calls, this machine, while a bulk load kept it busy).
 """
 
 from __future__ import annotations
