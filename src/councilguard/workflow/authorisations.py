@@ -213,11 +213,15 @@ class SenderAuthorisations:
     """The relay's question, "what does this sender hold today?", over the archive's own database."""
 
     def __init__(self, engine: Engine):
-        self._engine = engine
+        # one SELECT needs no transaction around it: on PostgreSQL that saves BEGIN's and ROLLBACK's round
+        # trips (0.49 -> 0.33 ms a question, p50 of 500); SQLite's transactions cost no round trip
+        self._engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
+                        if engine.dialect.name == "postgresql" else engine)
 
     def __call__(self, address: str) -> frozenset[str]:
         """As :func:`held_by_address`, on a plain connection rather than an ORM session: it is asked for every
-        message while a checker process parses it, and the session nearly doubled it (0.29 -> 0.17 ms alone)."""
+        message while a checker process parses it (for a message without attachments the parse is over
+        first, so the answer is waited for), and the session nearly doubled it (0.29 -> 0.17 ms alone)."""
         address = (address or "").strip().lower()
         if not address:
             return frozenset()
