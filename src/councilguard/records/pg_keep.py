@@ -49,8 +49,14 @@ TABLES: tuple[tuple[Table, str], ...] = (
     (RecordRow.__table__, SINGLE), (RecipientRow.__table__, MANY), (FindingRow.__table__, MANY),
     (AttachmentRow.__table__, MANY), (RecordText.__table__, SINGLE), (Content.__table__, SINGLE),
     (ChainEntry.__table__, MANY))
-# the append lock, and (when asked) the full-text index left for later: see pg_index
-_LOCK = "SELECT pg_advisory_xact_lock(%(key)s), set_config(%(setting)s, %(later)s, true)"
+# The append lock, and (when asked) the full-text index left for later (see pg_index). A row left for
+# later still puts a NULL entry in the GIN indexes' pending list, and whichever insert takes that list
+# past gin_pending_list_limit (4 MB) merges all of it into the index there and then (a relay run into a
+# fresh copy of a 100,000-message archive: 11.4 ms a message in the archive, against 4.3 in the next);
+# with the limit raised for its own transaction, the relay leaves the merging to the background indexer.
+_LOCK = ("SELECT pg_advisory_xact_lock(%(key)s), set_config(%(setting)s, %(later)s, true), "
+         "set_config('gin_pending_list_limit', CASE WHEN %(later)s = 'on' THEN '2097151' "  # kB, the most allowed
+         "ELSE current_setting('gin_pending_list_limit') END, true)")
 _LOOK_UP = archive_write.LOOK_UP_ONE["postgresql"].format(sha="%(sha)s")
 
 
