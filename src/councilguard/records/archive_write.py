@@ -10,7 +10,8 @@ does, so ``verify`` (which recomputes every hash from the stored rows) cannot te
 What stays the same as one-at-a-time writing: content is kept once per SHA-256 of the raw bytes, record
 ids come from the database's own sequence (PostgreSQL) or follow the largest id (SQLite, which holds its
 write lock from BEGIN), and the full-text index is filled by the database as the text rows go in (the
-FTS5 trigger on SQLite, the generated ``tsvector`` column on PostgreSQL).
+FTS5 trigger on SQLite, the ``tsv`` trigger on PostgreSQL). The relay's single message on PostgreSQL
+takes its own, quicker way to the same rows: :mod:`.pg_keep`.
 """
 
 from __future__ import annotations

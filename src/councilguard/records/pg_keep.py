@@ -61,7 +61,7 @@ _LOOK_UP = archive_write.LOOK_UP_ONE["postgresql"].format(sha="%(sha)s")
 
 
 def _columns(table: Table) -> list[str]:
-    return [c.name for c in table.columns]  # the generated tsv column is not mapped, so not written
+    return [c.name for c in table.columns]  # tsv is not mapped: its trigger fills it
 
 
 def _placeholder(table: Table, column: str) -> str:

@@ -9,8 +9,9 @@ Why it is shaped this way:
   index); ``content`` rows go too. The record row and the chain stay: they hold hashes, not content.
 - ``chain`` is append-only: every archiving, disposition change, deletion and hold is a new entry whose
   hash covers the previous entry's hash. Nothing in it is ever updated.
-- The full-text index itself is dialect-specific and made in the migration: an FTS5 table on SQLite, a
-  generated ``tsvector`` column with a GIN index on PostgreSQL.
+- The full-text index itself is dialect-specific and made in the migrations: an FTS5 table on SQLite; on
+  PostgreSQL a ``tsvector`` column filled by a trigger (or, for the relay's messages, just after: see
+  ``pg_index``), with GIN indexes.
 """
 
 from __future__ import annotations
