@@ -92,3 +92,27 @@ def test_indexed_text_is_what_the_generated_column_gave(archive, make_item):
             "setweight(to_tsvector('english', left(coalesce(attachments, ''), 200000)), 'D')) "
             "FROM record_text WHERE record_id IN (:a, :b)"), {"a": now, "b": later}).scalars().all()
     assert rows == [True, True]
+
+
+def test_an_indexer_that_cannot_reach_the_database_says_so_once_and_recovers(archive, make_item, caplog, monkeypatch):
+    if archive.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's indexer")
+    indexer = BackgroundIndexer(archive.engine, interval=60)  # not started: rounds run by hand
+    broken = {"on": True}
+    real = pg_index.catch_up
+
+    def flaky(*args, **kwargs):
+        if broken["on"]:
+            raise OSError("connection refused")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pg_index, "catch_up", flaky)
+    archive.keep(make_item("Hall", "Booked."), index_later=True)
+    with caplog.at_level("INFO", logger="councilguard.records.pg_index"):
+        for _ in range(3):
+            indexer._round()
+        broken["on"] = False
+        indexer._round()
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("failed" in m for m in messages) == 1 and any("works again" in m for m in messages)
+    assert indexer.indexed == 1 and _unindexed(archive) == 0

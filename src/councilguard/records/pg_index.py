@@ -65,6 +65,7 @@ class BackgroundIndexer:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="councilguard-pg-index", daemon=True)
         self.indexed = 0  # rows indexed by this thread (for tests and logs)
+        self.failing = False  # the last round failed (logged once until a round succeeds)
 
     @classmethod
     def start(cls, engine: Engine, interval: float = 1.0) -> BackgroundIndexer | None:
@@ -91,9 +92,15 @@ class BackgroundIndexer:
                 done = catch_up(self.engine, batch=BATCH, skip_locked=True)
                 self.indexed += done
                 if done < BATCH:
-                    return
+                    break
         except Exception:  # the next round, or the next search, catches up
-            log.exception("indexing the archive's new messages failed")
+            if not self.failing:  # once an outage, not once a second while the database is away
+                log.exception("indexing the archive's new messages failed; trying again every %.0f s", self.interval)
+            self.failing = True
+            return
+        if self.failing:
+            log.info("indexing the archive's new messages works again")
+        self.failing = False
 
     def stop(self) -> None:
         """Stop the thread, then index whatever is still waiting."""
