@@ -45,19 +45,17 @@ def catch_up(bind: Engine | Connection, *, batch: int | None = None, skip_locked
         return connection.execute(sql).rowcount
 
 
-def pending(bind: Engine | Connection) -> int:
+def pending(engine: Engine) -> int:
     """Rows waiting to be indexed (0 on SQLite)."""
-    if bind.dialect.name != "postgresql":
+    if engine.dialect.name != "postgresql":
         return 0
-    sql = text("SELECT count(*) FROM record_text WHERE tsv IS NULL")
-    if isinstance(bind, Connection):
-        return bind.scalar(sql)
-    with bind.connect() as connection:
-        return connection.scalar(sql)
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT count(*) FROM record_text WHERE tsv IS NULL"))
 
 
 class BackgroundIndexer:
-    """A thread that indexes the relay's messages after their 250; ``wake()`` after each, ``stop()`` to end."""
+    """A thread that indexes the relay's messages after their 250, every ``interval`` seconds (or at once
+    after ``wake()``); ``stop()`` to end."""
 
     def __init__(self, engine: Engine, interval: float):
         self.engine, self.interval = engine, interval
