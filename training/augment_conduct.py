@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""New, unlabelled inputs for distillation: the teacher labels them, the student learns its judgement on them.
+
+A teacher trained for four epochs gives its own training rows probabilities close to their labels, so
+distilling on those rows alone teaches the student almost nothing it did not have. What the student lacks
+is the teacher's judgement on text it has not seen: so this writes inputs neither model was trained on,
+made from the training rows the build fits on (never the hold-out, the dev lines or the test split):
+
+- ``sent``: each sentence of a longer row on its own, because the checker reads a long message in chunks
+  and the breach usually lives in one sentence of it;
+- ``mix``: a breaching row next to a civil one (either order), because a breach inside ordinary news must
+  still be found and ordinary news beside a breach must not become one;
+- ``trial``: the hand-written trial rows (``trial-f``/``trial-g``), which no build reads, by their text only.
+
+    .venv-train/bin/python training/augment_conduct.py            # -> build-conduct/augment-inputs.jsonl
+    .venv-train/bin/python training/teacher_conduct.py label      # -> build-conduct/augment-probs.jsonl
+    .venv-train/bin/python training/train_conduct.py build --teacher build-conduct/teacher-probs.jsonl \\
+        --augment build-conduct/augment-probs.jsonl
+
+Deterministic: the same inputs and seed give the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+
+import numpy as np
+
+import train_conduct as tc
+import train_offensive as base
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z0-9@#])")
+MIN_WORDS = 4  # the checker does not judge shorter passages (detectors/judge.py MIN_WORDS)
+TRIAL_FILES = ("trial-f", "trial-g")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def fit_rows() -> list[dict]:
+    """The council rows the student fits on: the same seeded split as train_conduct.py and the teacher."""
+    council, _ = tc.council_rows()
+    y, _ = tc.council_targets(council)
+    any_rule = (y[:, 1:].max(axis=1) > 0).astype(int)
+    c_fit, _ = base.split_holdout(any_rule, tc.COUNCIL_HOLDOUT, tc.SEED)
+    return [council[int(i)] for i in sorted(c_fit)]
+
+
+def split_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        parts = sentences(r["text"])
+        if len(parts) < 2:
+            continue
+        for k, s in enumerate(parts):
+            if len(s.split()) >= MIN_WORDS:
+                out.append({"id": f"{r['id']}~s{k}", "text": s, "parent": (r.get("in_reply_to") or {}).get("text")})
+    return out
+
+
+def mixed_rows(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
+    breaching = [r for r in rows if r.get("expect") and not r.get("in_reply_to")]
+    civil = [r for r in rows if not r.get("expect") and not r.get("allow") and not r.get("in_reply_to")
+             and len(r["text"]) < 300]
+    out = []
+    for k in range(min(n, len(breaching))):
+        b, c = breaching[k], rng.choice(civil)
+        text = f"{c['text']} {b['text']}" if rng.random() < 0.5 else f"{b['text']} {c['text']}"
+        out.append({"id": f"{b['id']}~m{c['id']}", "text": text, "parent": None})
+    return out
+
+
+def trial_rows() -> list[dict]:
+    path = tc.WORK / "extra-inputs.jsonl"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run `.venv/bin/python training/conduct_inputs.py --extra` first")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [{"id": r["id"], "text": r["text"], "parent": r.get("parent")} for r in rows if r["file"] in TRIAL_FILES]
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mixes", type=int, default=1500, help="how many breaching rows to set beside a civil one")
+    ap.add_argument("--no-trial", action="store_true", help="leave the trial rows out")
+    args = ap.parse_args(argv)
+    rng = random.Random(tc.SEED)
+    rows = fit_rows()
+    shuffled = list(rows)
+    rng.shuffle(shuffled)
+    made = {"sent": split_rows(rows), "mix": mixed_rows(shuffled, args.mixes, rng),
+            "trial": [] if args.no_trial else trial_rows()}
+    path = tc.WORK / "augment-inputs.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for kind, items in made.items():
+            for item in items:
+                out.write(json.dumps({**item, "kind": kind}, ensure_ascii=False) + "\n")
+    counts = {k: len(v) for k, v in made.items()}
+    print(f"wrote {sum(counts.values())} inputs to {path} ({counts}) from {len(rows)} fit rows; "
+          f"words per input p50 {int(np.median([len(i['text'].split()) for v in made.values() for i in v]))}")
+
+
+if __name__ == "__main__":
+    main()
