@@ -9,7 +9,9 @@ made from the training rows the build fits on (never the hold-out, the dev lines
 - ``sent``: each sentence of a longer row on its own, because the checker reads a long message in chunks
   and the breach usually lives in one sentence of it;
 - ``mix``: a breaching row next to a civil one (either order), because a breach inside ordinary news must
-  still be found and ordinary news beside a breach must not become one;
+  still be found. These keep the breaching row's labels (``expect`` is learnt as 1 whatever the teacher
+  says, ``allow`` is masked): the teacher itself gives under 0.5 to four in five of them, diluted by the
+  civil text, and that is a fault to unlearn, not a judgement to copy;
 - ``trial``: the hand-written trial rows (``trial-f``/``trial-g``), which no build reads, by their text only.
 
     .venv-train/bin/python training/augment_conduct.py            # -> build-conduct/augment-inputs.jsonl
@@ -70,7 +72,8 @@ def mixed_rows(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
     for k in range(min(n, len(breaching))):
         b, c = breaching[k], rng.choice(civil)
         text = f"{c['text']} {b['text']}" if rng.random() < 0.5 else f"{b['text']} {c['text']}"
-        out.append({"id": f"{b['id']}~m{c['id']}", "text": text, "parent": None})
+        out.append({"id": f"{b['id']}~m{c['id']}", "text": text, "parent": None,
+                    "expect": b["expect"], "allow": b.get("allow", [])})
     return out
 
 

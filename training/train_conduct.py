@@ -299,8 +299,9 @@ class Data:
             self.add_augmented(tokenizer, Path(args.augment))
 
     def add_augmented(self, tokenizer, path: Path) -> None:
-        """Unlabelled inputs with a teacher's probabilities (augment_conduct.py, teacher_conduct.py label):
-        fitted once an epoch with the teacher's probabilities as targets; never in a hold-out."""
+        """New inputs with a teacher's probabilities (augment_conduct.py, teacher_conduct.py label): fitted once
+        an epoch with the teacher's probabilities as targets, or a row's own labels where it has them; never
+        in a hold-out."""
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         if any("p" not in r for r in rows):
             raise SystemExit(f"{path} has rows without the teacher's probabilities: run teacher_conduct.py label")
@@ -308,6 +309,12 @@ class Data:
         soft[:, 1:] = [[r["p"][rule] for rule in RULES] for r in rows]
         mask = np.ones_like(soft)
         mask[:, 0] = 0.0  # the offensive head learns from OLID only
+        for i, r in enumerate(rows):  # rows made with labels (a breach beside civil text) keep them
+            for j, rule in enumerate(RULES, start=1):
+                if rule in r.get("expect", ()):
+                    soft[i, j] = 1.0
+                elif rule in r.get("allow", ()):
+                    mask[i, j] = 0.0
         start = len(self.enc)
         self.enc += encode_pairs(tokenizer, [r["text"] for r in rows], [r.get("parent") for r in rows])
         self.y, self.mask = np.vstack([self.y, soft]), np.vstack([self.mask, mask])
