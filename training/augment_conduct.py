@@ -12,7 +12,10 @@ made from the training rows the build fits on (never the hold-out, the dev lines
   still be found. These keep the breaching row's labels (``expect`` is learnt as 1 whatever the teacher
   says, ``allow`` is masked): the teacher itself gives under 0.5 to four in five of them, diluted by the
   civil text, and that is a fault to unlearn, not a judgement to copy;
-- ``trial``: the hand-written trial rows (``trial-f``/``trial-g``), which no build reads, by their text only.
+- ``trial``: the hand-written trial rows (``trial-f``/``trial-g``), which no build reads, by their text only;
+- ``olid`` (``--olid N``): OLID training tweets with the first @USER replaced by a role-tagged target
+  ("Cllr Hughes [councillor]", "the Clerk [staff]"…), for the variety of insult, anger and banter that
+  hand-written council rows lack.
 
     .venv-train/bin/python training/augment_conduct.py            # -> build-conduct/augment-inputs.jsonl
     .venv-train/bin/python training/teacher_conduct.py label      # -> build-conduct/augment-probs.jsonl
@@ -28,6 +31,7 @@ import argparse
 import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -77,6 +81,21 @@ def mixed_rows(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
     return out
 
 
+TARGETS = ("Cllr Hughes [councillor]", "Councillor Okafor [councillor]", "Cllr Wright [councillor]",
+           "the Clerk [staff]", "Helen Marsh [staff]", "the groundsman [staff]", "Gary [staff]",
+           "Mrs Dunn [public]", "the residents [public]", "Tom Fisher [public]",
+           "the parish council [council]", "CGPC [council]", "Three Rivers [other-authority]")
+USER = re.compile(r"@user(?:\s+@user)*", re.IGNORECASE)
+
+
+def olid_rows(n: int, rng: random.Random) -> list[dict]:
+    texts, labels = base.read_olid("train")
+    _, hold = base.split_holdout(labels, 0.1, tc.SEED)  # the student's OLID hold-out stays unseen
+    held = {int(i) for i in hold}
+    picked = sorted(rng.sample([i for i, t in enumerate(texts) if USER.search(t) and i not in held], n))
+    return [{"id": f"olid-{i}", "text": USER.sub(rng.choice(TARGETS), texts[i], count=1), "parent": None} for i in picked]
+
+
 def trial_rows() -> list[dict]:
     path = tc.WORK / "extra-inputs.jsonl"
     if not path.exists():
@@ -89,14 +108,18 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mixes", type=int, default=1500, help="how many breaching rows to set beside a civil one")
     ap.add_argument("--no-trial", action="store_true", help="leave the trial rows out")
+    ap.add_argument("--olid", type=int, default=0, help="how many OLID tweets to give a council target")
+    ap.add_argument("--kinds", default="sent,mix,trial,olid", help="which kinds to write (comma-separated)")
+    ap.add_argument("--out", default=str(tc.WORK / "augment-inputs.jsonl"))
     args = ap.parse_args(argv)
     rng = random.Random(tc.SEED)
     rows = fit_rows()
     shuffled = list(rows)
     rng.shuffle(shuffled)
     made = {"sent": split_rows(rows), "mix": mixed_rows(shuffled, args.mixes, rng),
-            "trial": [] if args.no_trial else trial_rows()}
-    path = tc.WORK / "augment-inputs.jsonl"
+            "trial": [] if args.no_trial else trial_rows(), "olid": olid_rows(args.olid, rng) if args.olid else []}
+    made = {k: v for k, v in made.items() if k in args.kinds.split(",")}
+    path = Path(args.out)
     with path.open("w", encoding="utf-8") as out:
         for kind, items in made.items():
             for item in items:
