@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""New, unlabelled inputs for distillation: the teacher labels them, the student learns its judgement on them.
+"""New inputs for distillation: the teacher labels them, the student learns its judgement on them.
 
 A teacher trained for four epochs gives its own training rows probabilities close to their labels, so
 distilling on those rows alone teaches the student almost nothing it did not have. What the student lacks
@@ -50,9 +50,7 @@ def sentences(text: str) -> list[str]:
 def fit_rows() -> list[dict]:
     """The council rows the student fits on: the same seeded split as train_conduct.py and the teacher."""
     council, _ = tc.council_rows()
-    y, _ = tc.council_targets(council)
-    any_rule = (y[:, 1:].max(axis=1) > 0).astype(int)
-    c_fit, _ = base.split_holdout(any_rule, tc.COUNCIL_HOLDOUT, tc.SEED)
+    c_fit, _ = tc.council_split(tc.council_targets(council)[0])
     return [council[int(i)] for i in sorted(c_fit)]
 
 
@@ -90,7 +88,7 @@ USER = re.compile(r"@user(?:\s+@user)*", re.IGNORECASE)
 
 def olid_rows(n: int, rng: random.Random) -> list[dict]:
     texts, labels = base.read_olid("train")
-    _, hold = base.split_holdout(labels, 0.1, tc.SEED)  # the student's OLID hold-out stays unseen
+    _, hold = base.split_holdout(labels, tc.OLID_HOLDOUT, tc.SEED)  # the student's OLID hold-out stays unseen
     held = {int(i) for i in hold}
     picked = sorted(rng.sample([i for i, t in enumerate(texts) if USER.search(t) and i not in held], n))
     return [{"id": f"olid-{i}", "text": USER.sub(rng.choice(TARGETS), texts[i], count=1), "parent": None} for i in picked]
@@ -107,7 +105,6 @@ def trial_rows() -> list[dict]:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mixes", type=int, default=1500, help="how many breaching rows to set beside a civil one")
-    ap.add_argument("--no-trial", action="store_true", help="leave the trial rows out")
     ap.add_argument("--olid", type=int, default=0, help="how many OLID tweets to give a council target")
     ap.add_argument("--kinds", default="sent,mix,trial,olid", help="which kinds to write (comma-separated)")
     ap.add_argument("--out", default=str(tc.WORK / "augment-inputs.jsonl"))
@@ -117,7 +114,7 @@ def main(argv=None) -> None:
     shuffled = list(rows)
     rng.shuffle(shuffled)
     made = {"sent": split_rows(rows), "mix": mixed_rows(shuffled, args.mixes, rng),
-            "trial": [] if args.no_trial else trial_rows(), "olid": olid_rows(args.olid, rng) if args.olid else []}
+            "trial": trial_rows(), "olid": olid_rows(args.olid, rng) if args.olid else []}
     made = {k: v for k, v in made.items() if k in args.kinds.split(",")}
     path = Path(args.out)
     with path.open("w", encoding="utf-8") as out:

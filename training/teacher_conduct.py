@@ -88,8 +88,7 @@ def cmd_train(args) -> None:
     enc = tc.encode_pairs(tokenizer, [r["text"] for r in council], [(r.get("in_reply_to") or {}).get("text") for r in council])
     y, mask = tc.council_targets(council)
     mask[:, 0] = 0.0
-    any_rule = (y[:, 1:].max(axis=1) > 0).astype(int)
-    c_fit, c_hold = base.split_holdout(any_rule, tc.COUNCIL_HOLDOUT, tc.SEED)  # the student's own split
+    c_fit, c_hold = tc.council_split(y)  # the student's own split
     base.seed_everything(tc.SEED)
     model = TeacherHead(AutoModel.from_pretrained(str(folder)), len(tc.LABELS))
     rng = random.Random(tc.SEED)

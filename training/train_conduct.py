@@ -49,6 +49,7 @@ RULES = ["abuse-councillor", "derogatory-council", "inflammatory-staff", "disres
 LABELS = ["offensive", *RULES]
 SEED = 13
 COUNCIL_HOLDOUT = 0.12
+OLID_HOLDOUT = 0.1
 COUNCIL_REPEAT = 2  # council rows are seen this many times an epoch
 MAX_TOKENS = 128
 
@@ -105,6 +106,12 @@ def council_targets(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
             elif rule in r.get("allow", []):
                 mask[i, j] = 0.0
     return y, mask
+
+
+def council_split(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fit and hold-out row indices of the council rows, stratified by whether a row breaches any rule:
+    the same split for the student, the teacher and the augmented inputs (none may come from the hold-out)."""
+    return base.split_holdout((y[:, 1:].max(axis=1) > 0).astype(int), COUNCIL_HOLDOUT, SEED)
 
 
 def masked_loss(loss_fn, logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -279,9 +286,8 @@ class Data:
         om[:, 0] = 1.0
         self.y, self.mask = np.vstack([self.cy, oy]), np.vstack([self.cm, om])
         n_c = len(council)
-        any_rule = (self.cy[:, 1:].max(axis=1) > 0).astype(int)
-        self.c_fit, self.c_hold = base.split_holdout(any_rule, COUNCIL_HOLDOUT, SEED)
-        o_fit, self.o_hold = base.split_holdout(olid_labels, 0.1, SEED)
+        self.c_fit, self.c_hold = council_split(self.cy)
+        o_fit, self.o_hold = base.split_holdout(olid_labels, OLID_HOLDOUT, SEED)
         if args.olid_rows and len(o_fit) > args.olid_rows:  # a seeded subset keeps training within the build's time
             o_fit = np.sort(np.random.default_rng(SEED).choice(o_fit, size=args.olid_rows, replace=False))
         self.o_fit_rows = len(o_fit)
