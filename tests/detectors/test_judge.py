@@ -158,3 +158,18 @@ def test_a_short_passage_needs_a_hurtful_word_before_the_model_judges_it(tmp_pat
     checker = judged_pack(tmp_path, ", threshold: 0.0")
     report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
     assert any(f.rule == "abuse-councillor" and f.detector == "judge.conduct" for f in report.findings) is reported
+
+
+@pytest.mark.parametrize("text, rule, reported", [
+    ("Nobody should say the parish council is corrupt: every payment is in the published accounts.",
+     "undermines-confidence", False),  # the charge is named to rebut it
+    ("Nobody is 'too old' to be a councillor. Cllr Brookes is 79 and walks his ward every week.",
+     "abuse-councillor", False),
+    ("Nobody should say the parish council is corrupt. Cllr Brookes, though, is a lying crook.",
+     "abuse-councillor", True),  # a denial that also insults in the author's own voice is judged as usual
+    ("The parish council is corrupt and wastes every penny it takes from us.", "undermines-confidence", True),
+])
+def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rule, reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported

@@ -27,3 +27,18 @@ def test_reported_words_follow_a_reporting_verb_in_their_sentence() -> None:
     start = text.index("crook")
     assert Document(text).others_words(start, start + 5)
     assert not Document("You are a crook.").others_words(10, 15)
+
+
+DENIALS = [  # (text, does a sentence deny or rebut a charge?)
+    ("Nobody should say the parish council is corrupt: every payment is published.", True),
+    ("Nobody is 'too old' to be a councillor.", True),
+    ("No one is too young to help with the litter pick.", True),
+    ("It's not true that the Clerk took a backhander.", True),
+    ("Nobody is listening to residents on this council.", False),
+    ("The parish council is corrupt.", False),
+]
+
+
+@pytest.mark.parametrize("text, denies", DENIALS, ids=[t[0][:40] for t in DENIALS])
+def test_denials_are_the_sentences_that_rebut_a_charge(text: str, denies: bool) -> None:
+    assert bool(Document(text).denials(0, len(text))) is denies

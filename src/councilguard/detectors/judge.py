@@ -8,7 +8,8 @@ threshold tuned on the development lines. The pack chooses the head for each rul
 
 Gates before the model's word is taken, each because the model was seen to err there: a rule about a
 target needs the passage to name one; a passage whose hurtful words are all someone else's (quoted,
-reported to condemn) is not the author's abuse; a passage of under ``SHORT_WORDS`` words needs a
+reported to condemn) is not the author's abuse, nor is one that names a charge only to rebut it
+("Nobody should say the council is corrupt: …"); a passage of under ``SHORT_WORDS`` words needs a
 hurtful word for the abuse-like rules; and ``plain_threshold`` lowers a threshold only for passages
 that state no sensitive fact about anyone.
 
@@ -194,6 +195,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
     kinds = NEEDS_TARGET.get(label)
     if kinds is not None and not any(_targets(m, kinds) and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
         return False
+    if label in REBUTTABLE and _rebuts(ctx, chunk):
+        return False
     return not (label in ABUSE_LIKE and _only_others_words(ctx, chunk))
 
 
@@ -226,6 +229,10 @@ ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "d
               "harassment-discrimination", "untrue-statement"}
 
 
+# Rules whose breach a rebuttal names without committing: abuse and allegations, and undermining confidence
+REBUTTABLE = ABUSE_LIKE | {"undermines-confidence"}
+
+
 def _has_hurtful_word(ctx: Context, chunk: Span) -> bool:
     """An insult, a word of contempt or a slur in the chunk, whoever's words they are."""
     return any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx)) or \
@@ -239,20 +246,34 @@ def _only_others_words(ctx: Context, chunk: Span) -> bool:
     The model reads a whole passage and can mistake "someone shouted that I was a liar; that is not
     acceptable" for abuse; the word lists know exactly whose words each insult is.
     """
-    words = [(a, b) for a, b in hurtful_words(ctx) if chunk.start <= a < chunk.end]
-    slurs = [(a, excused) for a, _, excused in discrimination.slurs(ctx) if chunk.start <= a < chunk.end]
-    if not words and not slurs:
-        return False
-    if not all(excused for _, excused in slurs):
-        return False
+    return _has_hurtful_word(ctx, chunk) and not _own_hurtful_word(ctx, chunk)
+
+
+def _rebuts(ctx: Context, chunk: Span) -> bool:
+    """The chunk denies a charge and says nothing hurtful in the author's own voice: it defends the target.
+
+    "Nobody should say the parish council is corrupt: every payment is in the published accounts" and
+    "Nobody is 'too old' to be a councillor. Cllr Brookes is 79…" name the charge in order to rebut it;
+    the model reads the charge (P 0.83 for undermines-confidence; a student scored the second 0.84 for
+    abuse-councillor). A denial that also insults in the author's voice is judged as usual.
+    """
+    return bool(ctx.doc.denials(chunk.start, chunk.end)) and not _own_hurtful_word(ctx, chunk)
+
+
+def _own_hurtful_word(ctx: Context, chunk: Span) -> bool:
+    """An insult or slur in the chunk that is the author's own: not quoted, reported, denied, negated or fictional."""
+    if any(not excused for a, _, excused in discrimination.slurs(ctx) if chunk.start <= a < chunk.end):
+        return True
     doc = ctx.doc
-    for a, b in words:
+    for a, b in hurtful_words(ctx):
+        if not chunk.start <= a < chunk.end:
+            continue
         sent = doc.sentence_at(a)
         if not (doc.others_words(a, b) or doc.denied(a) or negated(ctx.text, a)
                 or mentioned_not_used(ctx.text[sent.start:sent.end], a - sent.start)
                 or reported_to_condemn(ctx, sent, a)):
-            return False
-    return True
+            return True
+    return False
 
 
 # Rules that differ only by whom they are about: name the person or body in the explanation

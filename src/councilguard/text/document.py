@@ -33,7 +33,9 @@ DENIAL = caseless(
     r"\b(?:nobody|no one|no-one|never)\s+(?:should|can|could|would|will)\s+(?:say|claim|suggest|think|pretend|believe)|"
     r"\bit(?:'s| is)\s+(?:not\s+true|false|untrue|a lie|nonsense|rubbish|wrong)\s+(?:that|to\s+(?:say|claim|suggest))|"
     r"\b(?:don'?t|do not)\s+believe\s+(?:anyone|those|people|anybody)\s+who\s+(?:says?|claims?)|"
-    r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)")
+    r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)|"
+    # "Nobody is too old to be a councillor": a charge put only to be rebutted
+    r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b")
 
 # "People have asked whether …", "can I …": what follows is a question someone put, not the author's claim.
 ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|"
@@ -112,6 +114,11 @@ class Document:
         """True when the sentence frames what follows as something it denies ("nobody should say…")."""
         sent = self.sentence_at(start)
         return bool(DENIAL.search(self.text[sent.start:start]))
+
+    def denials(self, start: int, end: int) -> list[Span]:
+        """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt")."""
+        return [s for s in self.sentences if start <= s.start and s.end <= end
+                and DENIAL.search(self.text, s.start, s.end)]
 
     def asked(self, start: int) -> bool:
         """True when the sentence puts what follows as a question someone asked ("… asked whether …")."""
