@@ -242,6 +242,10 @@ E2E = [
     ("I was born on 3 May 1960 and have lived in Croxley all my life.", {}, False),
     ("Cllr Ellis visited 14 Frankland Road to see the flooding.", {}, False),
     ("Thanks to Dave Smith for clearing the verge outside 3 Baldwins Lane.", {}, False),
+    ("Gary's been signed off for six weeks with his back, so the Rec may look rough.", {}, True),  # off work for health
+    ("Shona McAllister's off again with stress, HR meeting next week.", {}, True),
+    ("The external auditor signed off our accounts again this year with no issues.", {}, False),
+    ("Cllr Lowe is off on holiday for two weeks, so ring Cllr Kerr.", {}, False),
     ("Cllr Ellis opened the new dementia cafe on Saturday.", {}, False),
     ("My mum has dementia, so I know how important this service is.", {}, False),
     ("Whether he or she has a criminal record is not our business.", {}, False),

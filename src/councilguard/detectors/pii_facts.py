@@ -48,6 +48,10 @@ _HEALTH_RE = caseless(
     r"in\s+a\s+psychiatric\s+\w+|in\s+rehab|pregnant|depressed|suicidal|terminally\s+ill|hiv\s+positive|"
     r"an\s+alcoholic|a\s+drug\s+addict|an\s+addict|autistic|registered\s+blind)\b"
     r"|\b(?:attempted\s+suicide|tried\s+to\s+kill\s+(?:him|her|them)self)\b"
+    # off work for health: "the Clerk's off again with stress", "signed off sick", "signed off with his back for 6 wks"
+    r"|\b(?:is|was|'s|\u2019s|has\s+been|been|got|being)\s+(?:signed\s+off|off)\s+(?:(?:again|work|sick|ill)\s+)*"
+    r"(?:with\s+(?:stress|anxiety|depression|(?:his|her|their)\s+(?:back|nerves|heart|knee|hip|mental\s+health))|"
+    r"sick\b|ill\b|for\s+(?:\w+\s+)?(?:weeks?|wks|months?)\b)"
     # a named hospital, or any place "with her heart": "is in Watford General", "in Glangwili with his heart"
     r"|\b(?:is|was|'s|\u2019s|has\s+been|been|still|back|taken|rushed|admitted)\s+(?:back\s+|still\s+)?(?:in|into|to)\s+"
     r"(?:a\s+hospice|the\s+hospice|a\s*&\s*e|intensive\s+care|icu|"
@@ -99,7 +103,7 @@ _HEALTH_KEYS = re.compile(
     r"bulimi|mental|sclerosis|\bms\b|parkinson|neurone|epilep|diabet|autis|adhd|heart|stroke|breakdown|"
     r"miscarr|covid|problem|addict|dialysis|chemo|psych|methadone|lithium|medication|section|hospital|rehab|"
     r"pregnant|suicid|terminal|alcoholic|blind|kill|hospice|infirmary|general|intensive|icu|a\s*&\s*e|chest|lung|"
-    r"kidney|liver|nerves|breathing")
+    r"kidney|liver|nerves|breathing|off\s+(?:again|work|sick|ill|with|for)|signed\s+off")
 _CRIMINAL_KEYS = re.compile(
     r"record|convict|caution|arrest|jail|imprison|charged|sentenced|sent\s+down|done\s+for|banned|"
     r"prosecut|bail|probation|licence|parole|offender|prison|gaol|hmp")
