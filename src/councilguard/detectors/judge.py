@@ -195,9 +195,10 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
     kinds = NEEDS_TARGET.get(label)
     if kinds is not None and not any(_targets(m, kinds) and chunk.start <= m.start < chunk.end for m in T.mentions(ctx)):
         return False
-    if label in REBUTTABLE and _rebuts(ctx, chunk):
-        return False
-    return not (label in ABUSE_LIKE and _only_others_words(ctx, chunk))
+    if label not in REBUTTABLE:
+        return True
+    voice = _voice(ctx, chunk)
+    return not (voice.rebuts or (label in ABUSE_LIKE and voice.only_others_words))
 
 
 # The rules about a particular kind of target, and the mentions that can be it
@@ -239,25 +240,32 @@ def _has_hurtful_word(ctx: Context, chunk: Span) -> bool:
         any(chunk.start <= a < chunk.end for a, _, _ in discrimination.slurs(ctx))
 
 
-def _only_others_words(ctx: Context, chunk: Span) -> bool:
-    """The chunk's insults and slurs are all quoted, reported, denied or fictional: the author reports abuse, not
-    commits it ("a man called my neighbour's son a 'retard'; if you hear that, say something").
+@dataclass(frozen=True)
+class _Voice:
+    """Whose hurtful words a chunk holds, worked out once a chunk and shared by every rule's gate.
 
-    The model reads a whole passage and can mistake "someone shouted that I was a liar; that is not
-    acceptable" for abuse; the word lists know exactly whose words each insult is.
-    """
-    return _has_hurtful_word(ctx, chunk) and not _own_hurtful_word(ctx, chunk)
+    ``only_others_words``: it has insults or slurs and all are quoted, reported, denied or fictional: the
+    author reports abuse, not commits it ("a man called my neighbour's son a 'retard'; if you hear that,
+    say something"). The model reads a whole passage and can mistake "someone shouted that I was a liar;
+    that is not acceptable" for abuse; the word lists know exactly whose words each insult is.
 
-
-def _rebuts(ctx: Context, chunk: Span) -> bool:
-    """The chunk denies a charge and says nothing hurtful in the author's own voice: it defends the target.
-
-    "Nobody should say the parish council is corrupt: every payment is in the published accounts" and
-    "Nobody is 'too old' to be a councillor. Cllr Brookes is 79…" name the charge in order to rebut it;
+    ``rebuts``: it denies a charge and says nothing hurtful in the author's own voice, so it defends the
+    target. "Nobody should say the parish council is corrupt: every payment is in the published accounts"
+    and "Nobody is 'too old' to be a councillor. Cllr Brookes is 79…" name the charge in order to rebut it;
     the model reads the charge (P 0.83 for undermines-confidence; a student scored the second 0.84 for
     abuse-councillor). A denial that also insults in the author's voice is judged as usual.
     """
-    return bool(ctx.doc.denials(chunk.start, chunk.end)) and not _own_hurtful_word(ctx, chunk)
+
+    only_others_words: bool
+    rebuts: bool
+
+
+def _voice(ctx: Context, chunk: Span) -> _Voice:
+    def compute():
+        own = _own_hurtful_word(ctx, chunk)
+        return _Voice(only_others_words=not own and _has_hurtful_word(ctx, chunk),
+                      rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)))
+    return ctx.memo(f"judge.voice:{chunk.start}:{chunk.end}", compute)
 
 
 def _own_hurtful_word(ctx: Context, chunk: Span) -> bool:
