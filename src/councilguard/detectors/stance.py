@@ -36,6 +36,38 @@ AGAINST = caseless(
     rf"\b(?:sign|signed|share|join)\b[^.!?\n]{{0,40}}\b(?:to\s+)?(?:stop|block|overturn|fight|halt|scrap|defeat)\s+{_COUNCIL}'?s?\b|"
     rf"\b(?:object|objecting)\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?(?:planning\s+)?application\b|"
     rf"\b(?:witness\s+statement|evidence)\s+for\s+[^.!?\n]{{0,40}}\b(?:claim|case)\s+against\s+{_COUNCIL}\b")
+# Taking the other side in a matter the council is party to: backing the claimant, testifying or advising
+# for them, wishing them the win, urging claims. Each needs a legal matter named in the message or the post
+# it replies to (LEGAL_MATTER), so "I hope the fete goes well" and "my money's on the Rovers" stay clear.
+LEGAL_MATTER = caseless(
+    r"\b(?:court|case|claims?|tribunal|hearing|inquiry|inspector|judge|appeal|judicial\s+review|eviction|possession|"
+    r"lease\s+(?:notice|dispute)|dispute|legal\s+(?:fund|costs|fees|action|challenge)|solicitor|barrister|lawyer|defence|"
+    r"witness\w*|sue|suing|sued|settle|settlement|insur\w+|footpath\s+order|objection)\b")
+SIDES = caseless(
+    r"\bha(?:s|ve)\s+my\s+(?:full\s+|total\s+|complete\s+|100%\s+)?(?:support|backing)\b|"
+    r"\b(?:a\s+councillor|some\s+of\s+us|I'?m)\s+on\s+(?:their|his|her|the\s+[\w']+)\s+side\b|"
+    r"\bhelps?\s+(?:them|him|her)\s+(?:win|beat)\b|\bbeat\s+the\s+council\b|"
+    r"\bhope\s+(?:the\s+(?:court|judge|inspector|tribunal)\s+(?:awards?|finds?\s+for|rules?\s+for|sides?\s+with)|"
+    r"(?:they|he|she)\s+(?:wins?|takes?\s+(?:them|the\s+council)\s+for))\b|"
+    r"\b(?:cheering|rooting)\s+(?:for|on)\s+(?:them|him|her|the\s+(?:family|club|claimants?))\b|"
+    r"\bmy\s+money'?s\s+on\s+(?:them|him|her)\b|"
+    r"\b(?:give|giving|gave|write|written|make|provide)\s+(?:a\s+)?(?:witness\s+)?(?:statement|evidence)\s+"
+    r"(?:supporting|for\s+(?:them|him|her|the\s+\w+)|in\s+support|about\s+how\s+the\s+council)\b|"
+    r"\b(?:I'?ll|I\s+will|happy\s+to|willing\s+to|prepared\s+to)\s+(?:say\s+so\s+(?:in\s+court|in\s+writing|at\s+the\s+"
+    r"(?:hearing|inquiry|tribunal))|go\s+on\s+record|be\s+cross-examined|testify|give\s+evidence|be\s+a\s+witness)\b|"
+    r"\b(?:worth|tell|ask)\s+your\s+(?:solicitor|lawyer|barrister)\b|\bif\s+it\s+helps\s+(?:your|their|his|her)\s+"
+    r"(?:defence|case|claim|appeal)\b|\b(?:message|contact|ring|call|e-?mail)\s+(?:his|her|their)\s+(?:solicitor|lawyer|barrister)\b|"
+    r"\bchip\s+in\s+for\s+your\s+(?:solicitor|lawyer|legal\s+costs)\b|\bmake\s+them\s+take\s+you\s+to\s+court\b|"
+    r"\bput\s+in\s+(?:a\s+)?claims?\b|(?:^|[.!?:,]\s*)claim\s+against\s+(?:them|the\s+council)\b|"
+    r"\b(?:fighting|legal)\s+fund\b")
+# Opposing what the council itself is doing (its application, order, claim or case), in the author's own voice
+OPPOSES = caseless(
+    rf"\b(?:stop|block|overturn|fight|defeat|scrap|halt|beat)\s+{_COUNCIL}'?s\b|"
+    rf"\bobjection\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?|"
+    r"\b(?:vote|agree|agrees|decide|decides)\s+to\s+drop\s+the\s+(?:[\w'-]+\s+){0,2}(?:claim|case|appeal|order|eviction)\b")
+# Acting inside the council is how a councillor should raise disagreement, not a public position
+_INSIDE = caseless(r"\b(?:at|in)\s+(?:the\s+)?(?:next\s+)?(?:full\s+council|committee|closed\s+session|the\s+chamber|"
+                   r"(?:the\s+)?meeting)\b|\bthrough\s+the\s+council\b|\bto\s+the\s+clerk\b|\bnot\s+in\s+public\b")
 # Rallying people against it (in a message that names the council)
 RALLY = caseless(
     r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
@@ -46,6 +78,7 @@ RALLY = caseless(
 def counter_to_council(ctx: Context, params):
     """A public campaign or position against the council in a dispute or legal matter."""
     text = ctx.text
+    yield from _takes_other_side(ctx)
     councils = [m for m in T.mentions(ctx) if m.kind == T.COUNCIL]
     if not councils:
         return
@@ -71,3 +104,30 @@ def counter_to_council(ctx: Context, params):
                   why=f"It campaigns publicly (\u201c{m.group(0)}\u201d) against the council in a dispute it is party to.",
                   data={"detector": "stance.counter-to-council"})
         return
+
+
+def _own_act(ctx: Context, m: re.Match) -> bool:
+    """The author's own act: not quoted or reported, denied, asked, negated ("I won't be…"), or said of acting
+    inside the council ("I'll say so at the meeting")."""
+    if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) or ctx.doc.asked(m.start()):
+        return False
+    sent = ctx.doc.sentence_at(m.start())
+    before = ctx.text[max(sent.start, m.start() - 30):m.start()].lower()
+    if re.search(r"\b(?:not|never|won'?t|wouldn'?t|shouldn'?t|no)\b[^.!?]*$", before):
+        return False
+    return not _INSIDE.search(ctx.text, sent.start, sent.end)
+
+
+def _takes_other_side(ctx: Context):
+    """Backing, advising or testifying for the other side of a legal matter the council is in, or opposing the
+    council's own application, order or claim (see SIDES, OPPOSES): at most one hit."""
+    parent = ctx.message.in_reply_to.text if ctx.message.in_reply_to else ""
+    if not (LEGAL_MATTER.search(ctx.text) or LEGAL_MATTER.search(parent or "")):
+        return
+    for rx, does in ((SIDES, "takes the other side against the council in a matter it is party to"),
+                     (OPPOSES, "opposes the council's own application, order or claim in public")):
+        for m in rx.finditer(ctx.text):
+            if _own_act(ctx, m):
+                yield Hit(spans=((m.start(), m.end()),), score=0.8, why=f"It {does} (\u201c{m.group(0)}\u201d).",
+                          data={"detector": "stance.counter-to-council"})
+                return

@@ -1,0 +1,59 @@
+"""Positions counter to the council: taking the other side in a legal matter, table-driven (text -> hit or not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilguard import Pack
+from councilguard.detectors.base import Context
+from councilguard.detectors.stance import counter_to_council
+from councilguard.engine import coerce_message
+
+AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+
+
+def hits(text: str, replying_to: str | None = None) -> list[str]:
+    raw = {"kind": "reply" if replying_to else "post", "text": text, "author": AUTHOR}
+    if replying_to:
+        raw["in_reply_to"] = {"author": "A resident", "text": replying_to}
+    ctx = Context(coerce_message(raw), Pack.bundled())
+    return [text[s:e] for h in counter_to_council(ctx, {}) for s, e in h.spans]
+
+
+@pytest.mark.parametrize("text,words", [
+    # backing, testifying for or advising the other side of a legal matter
+    ("The cricket club has my full support in its claim against the parish council.", "has my full support"),
+    ("Every pound helps them beat the council at the tribunal.", "helps them beat"),
+    ("The bowls club were treated unfairly and I hope the court awards them costs.", "hope the court awards"),
+    ("Their barrister asked me, and I'm willing to give evidence at the hearing.", "willing to give evidence"),
+    ("Dear Mr Hale, if it helps your defence I'm happy to say so in writing.", "if it helps your defence"),
+    ("Off the record, the minutes back you up. Worth your solicitor asking for them.", "Worth your solicitor"),
+    ("If the council's mower damaged your car, put in a claim. They're insured.", "put in a claim"),
+    ("My money's on them winning the boundary hearing.", "My money's on them"),
+    # opposing the council's own application, order or claim
+    ("Come to mine on Thursday to plan how we stop the council's footpath order.", "stop the council's"),
+    ("Here's a draft objection to the parish council's own application. Copy it and send it in.",
+     "objection to the parish council's own "),
+    ("Fill the gallery and don't leave until they vote to drop the pitch fees claim.", "vote to drop the pitch fees claim"),
+])
+def test_takes_the_other_side(text, words):
+    assert words in hits(text)
+
+
+@pytest.mark.parametrize("text,replying_to", [
+    # no legal matter: support for a team, a fete, a cause
+    ("The Rovers have my full support on Saturday. Up the Rovers!", None),
+    ("My money's on them winning the tug of war at the fete.", None),
+    # inside the council, negated, reported or asked
+    ("I disagree with continuing the Fenwick claim, and I'll say so at the meeting, not in public.", None),
+    ("I won't be speaking against the council's objection at the inquiry.", None),
+    ("Residents asked whether they should put in a claim for the flooded drives.", None),
+    ('He told the paper the claimants "have my full support", which is his business, not the council\'s.', None),
+    # signposting the process
+    ("If you have a claim against the council, the Clerk can explain the process; it goes to the insurers.", None),
+    ("The council's dispute with the cricket club goes to mediation next month; the report is on the website.", None),
+    ("Thanks, Gerald. The Clerk has the objection letters and will report them to the council.",
+     "Thanks to everyone who has objected to the footpath application."),
+])
+def test_clear(text, replying_to):
+    assert hits(text, replying_to) == []
