@@ -245,6 +245,11 @@ E2E = [
     ("Gary's been signed off for six weeks with his back, so the Rec may look rough.", {}, True),  # off work for health
     ("Shona McAllister's off again with stress, HR meeting next week.", {}, True),
     ("The external auditor signed off our accounts again this year with no issues.", {}, False),
+    # a post held by one person identifies them: the Clerk, the Deputy Clerk, the Chair
+    ("The Clerk's been off with stress since January, that's why nothing's getting done.", {}, True),
+    ("heads up the deputy clerk is signed off with his back for 6 wks", {}, True),
+    ("The chair of the allotment society is off with stress, so the show is cancelled.", {}, False),
+    ("Please ring the Clerk on 01923 000000 about hall hire.", {}, False),
     ("Cllr Lowe is off on holiday for two weeks, so ring Cllr Kerr.", {}, False),
     ("Cllr Ellis opened the new dementia cafe on Saturday.", {}, False),
     ("My mum has dementia, so I know how important this service is.", {}, False),
