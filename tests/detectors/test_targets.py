@@ -124,3 +124,24 @@ def test_an_opening_name_is_the_addressee_only_when_there_is_one(message, vocati
     ctx = Context(coerce_message({**message, "author": AUTHOR}), Pack.bundled())
     found = [(m.kind, ctx.text[m.start:m.end]) for m in T.mentions(ctx) if m.start == 0]
     assert found == vocative
+
+
+def reply_context(text: str, parent: str, parent_author: str = "Kofi (resident)") -> Context:
+    raw = {"kind": "reply", "text": text, "author": AUTHOR, "in_reply_to": {"author": parent_author, "text": parent}}
+    return Context(coerce_message(raw), Pack.bundled())
+
+
+@pytest.mark.parametrize("text,parent,about_council", [
+    # a reply that names no one but the person it answers, under a post about the council: "they" is the council
+    ("Tell me about it, Kofi. They couldn't organise a queue at a bus stop.",
+     "The parish council's grass cutting is a disgrace this year", True),
+    ("That lot couldn't run a bath.", "Has CGPC decided about the play area yet?", True),
+    # the post is not about this council, another person is named first, or no "they" stands for it
+    ("They couldn't organise a queue at a bus stop.", "Three Rivers' bin collections are a disgrace", False),
+    ("Cllr Lowe says they'll sort it next week.", "Is the parish council fixing the bench?", False),
+    ("Couldn't agree more, Kofi.", "The parish council's grass cutting is a disgrace this year", False),
+])
+def test_council_replied_about(text, parent, about_council):
+    ctx = reply_context(text, parent)
+    found = T.council_replied_about(ctx, len(text))
+    assert (found is not None and found.kind == T.COUNCIL) is about_council

@@ -141,9 +141,9 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
 def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:
     """A person or body named in the previous sentence and referred to by a pronoun in this one, or the
     person whom a short exclamation after it is about."""
-    prev = [m for m in ms if m.end <= sentence_start and m.kind not in (T.SELF,)]
+    prev = [m for m in ms if m.end <= sentence_start and m.kind not in (T.SELF,) and not T.is_addressee(ctx, m)]
     if not prev:
-        return None
+        return T.council_replied_about(ctx, ctx.doc.sentence_at(sentence_start).end)
     last = prev[-1]
     head = ctx.text[sentence_start:sentence_start + 200].lower()
     pronouns = {T.COUNCIL: (" they ", " them ", " their ", "they ", "it "),
@@ -299,7 +299,7 @@ def undermines_council(ctx: Context, params):
     """Claims that could undermine public confidence in the council or misrepresent it."""
     ms = [m for m in T.mentions(ctx) if m.kind in (T.COUNCIL, T.COUNCILLOR, T.STAFF)]
     yield from _shams(ctx, ms)
-    if not ms:
+    if not ms and ctx.message.in_reply_to is None:
         return
     for rx, score, what in _UNDERMINE_RX:
         for m in rx.finditer(ctx.text):
@@ -320,7 +320,9 @@ def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
     things are done there is about the body the post is about."""
     prev = [m for m in T.mentions(ctx) if sentence_start - 300 < m.end <= sentence_start]
     bodies = [m for m in prev if m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
-    return bodies[-1] if bodies and bodies[-1].kind == T.COUNCIL else None
+    if not bodies:
+        return T.council_replied_about(ctx, ctx.doc.sentence_at(sentence_start).end)
+    return bodies[-1] if bodies[-1].kind == T.COUNCIL else None
 
 
 def _shams(ctx: Context, ms: list[T.Mention]):

@@ -268,6 +268,30 @@ def council_mentions_in(council: Council, text: str) -> list[tuple[int, int]]:
             if not any(s <= m.start() < e for s, e in others)]
 
 
+_THEY = caseless(r"\b(?:they|them|their|that\s+lot|this\s+lot|that\s+council|this\s+council)\b")
+
+
+def is_addressee(ctx: Context, m: Mention) -> bool:
+    """The member of the public a reply answers, named in it ("Tell me about it, Kofi."): whom the reply talks to,
+    not whom its "they" is about."""
+    reply_to = ctx.message.in_reply_to
+    return reply_to is not None and m.kind == PUBLIC and len(m.name) > 1 \
+        and ctx.text[m.start:m.end].lower() in (reply_to.author or "").lower()
+
+
+def council_replied_about(ctx: Context, end: int) -> Mention | None:
+    """The council, when a reply names no one itself before ``end`` and the post it answers is about this council:
+    "They couldn't organise a queue at a bus stop" under "The parish council's grass cutting is a disgrace" is
+    said of the council. Found from the first "they"/"that lot" before ``end``, which stands for it."""
+    msg = ctx.message
+    if msg.in_reply_to is None or not council_mentions_in(ctx.council, msg.in_reply_to.text or ""):
+        return None
+    if any(m.start < end and m.kind != SELF and not is_addressee(ctx, m) for m in mentions(ctx)):
+        return None  # someone other than the person answered ("Thanks, Kofi") is named first
+    they = _THEY.search(ctx.text, 0, end)
+    return Mention(they.start(), they.end(), COUNCIL, "the council") if they else None
+
+
 def addressee_kind(ctx: Context) -> str | None:
     """Who "you" is: in a reply, the author of the post replied to; in an e-mail, its recipients."""
     msg = ctx.message
