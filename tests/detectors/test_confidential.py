@@ -1,0 +1,43 @@
+"""Confidential council information: a confidential topic plus what it disclosed, table-driven (text -> found or not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilguard import Pack
+from councilguard.detectors.base import Context
+from councilguard.detectors.confidential import disclosure
+from councilguard.engine import coerce_message
+
+AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+
+
+def found(text: str, replying_to: str | None = None) -> bool:
+    raw = {"kind": "reply" if replying_to else "post", "text": text, "author": AUTHOR}
+    if replying_to:
+        raw["in_reply_to"] = {"author": "A resident", "text": replying_to}
+    return any(True for _ in disclosure(Context(coerce_message(raw), Pack.bundled()), {}))
+
+
+@pytest.mark.parametrize("text,replying_to,expected", [
+    # legal advice disclosed: counsel's view, what the council has been advised, its own lawyers' admissions
+    ("Counsel's view is that the older fees can't be recovered, so expect a settlement.", None, True),
+    ("The council has been advised that its objection is unlikely to succeed.", None, True),
+    ("The council's own lawyers have admitted in a letter that we missed two inspections.", None, True),
+    # papers not yet public, and what they say
+    ("The draft audit (not published yet) says the reserves are below the recommended level.", None, True),
+    ("The finance papers (confidential until Thursday) recommend a 12% rent rise.", None, True),
+    # a closed decision, passed on
+    ("The council decided last night, in private, to offer the traders a 50% discount.", None, True),
+    # business passed on while the author marks it secret, the business named in the post replied to
+    ("GreenEdge, but it hasn't been announced yet so mum's the word 🤫", "Who's getting the grass cutting contract?", True),
+    ("A little bird tells me someone's about to get an offer on the lease they can't refuse.", None, True),
+    # nothing disclosed: procedure, refusals, what is already public, secrets that are not council business
+    ("The draft local plan has not been published yet, so I can't comment on it.", None, False),
+    ("Counsel's opinion will be considered at the meeting on the 12th; the item will be taken in closed session.", None, False),
+    ("I'd rather talk about this in private, Jean. Ring me tomorrow.", None, False),
+    ("Surprise party for Margaret on Friday, mum's the word 🤫", "Anything happening for the Chair's 70th?", False),
+    ("The audit report has been published on the council's website.", None, False),
+])
+def test_disclosure(text, replying_to, expected):
+    assert found(text, replying_to) is expected
