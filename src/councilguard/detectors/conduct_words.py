@@ -108,6 +108,9 @@ HARASSMENT = [
     r"\bmake\s+(?:your|his|her|their)\s+life\s+(?:a\s+)?(?:hell|misery)\b",
     r"\b(?:resign|quit)\s+or\s+(?:else|i'?ll|we'?ll)\b",
     r"\b(?:sexy|fit|hot)\s+(?:clerk|councillor|cllr)\b|\bsend\s+(?:me\s+)?nudes\b",
+    # a campaign against one person until they give up
+    r"\bmak(?:e|ing)\s+\S+\s+life\s+(?:a\s+)?(?:hell|misery)\s+until\b",
+    r"\bevery\s+(?:single\s+)?day\s+until\s+(?:s?he|they)\s+(?:quits?|resigns?|goes|leaves|cracks?|gives\s+up)\b",
 ]
 
 # Marks of someone else's words being condemned or reported.

@@ -94,6 +94,16 @@ DEHUMANISING = [
     r"\b(?:sit|calm|pipe|settle)\s+down,?\s+(?:sweetheart|sweetie|darling|dear|love|luv|missy|little\s+lady|"
     r"young\s+lady|grandad|granddad|grandpa|grandma|granny|gran|sonny|old\s+man|old\s+girl)\b",
     r"\bthat'?s\s+so\s+gay\b|\bno homo\b",
+    # put-downs of one person by sex, age, race or disability, in the forms they usually take
+    r"\btypical\s+(?:woman|women|female|foreigner|immigrant|muslim|jew|old\s+(?:man|woman|git|fool))\b",
+    r"\bonly\s+got\s+(?:elected|the\s+job|picked|chosen|selected|in)\s+because\s+(?:of\s+)?(?:her|his|she'?s|he'?s)\s+"
+    r"(?:legs|looks|figure|a\s+woman|a\s+man|female|black|asian|gay|skin|colour|race|gender|sex)\b",
+    r"\b(?:her|his|their|your)\s+lot\s+(?:weren'?t|were\s+not|aren'?t|are\s+not)\s+(?:even\s+)?(?:from\s+|born\s+)?here\b",
+    r"\bspeak\s+(?:proper\s+)?english\s*!|\bcouldn'?t\s+understand\s+a\s+word\s+of\s+(?:that|his|her|their)\s+accent\b",
+    r"\b(?:her|she'?s|the\s+chair'?s)\s+(?:hormones|hormonal|menopausal)\b|\bget\s+her\s+an?\s+hrt\b",
+    r"\bok(?:ay)?,?\s+boomer\b",
+    r"['‘]disabled['’],?\s+apparently\b|\bso[- ]called\s+disabled\b",
+    r"\b(?:stop|less\s+time)\s+breeding\b",
 ]
 # Hostility beside an emoji that stands for a protected group ("🏳️‍🌈➡️🔥", "💣🧕", "🌈🤮")
 _IDENTITY_EMOJI = r"🏳️‍🌈|🏳️‍⚧️|🏳‍🌈|🏳‍⚧|🌈|🧕|🕌|☪️?|✡️?|🕍|🕎|👳\S?|🤰\S?|🫃|♿️?|🦽|🦼|👵|👴|🧓"
@@ -107,7 +117,7 @@ EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🙈|🍌|🐷|🐖|🐽)")
 _CONDEMN = caseless(
     r"\b(?:unacceptable|not acceptable|isn'?t acceptable|racist|racism|homophobic|homophobia|transphobic|"
     r"sexist|sexism|ableist|bigot(?:ed|ry)?|hate speech|hateful|disgraceful|appalling|condemn\w*|no place|reported|"
-    r"(?:racial\s+)?slurs?|offensive|abusive|hurtful|deleted|removed|not (?:ok|okay)|(?:phrase|word|term|expression|language)s?|"
+    r"(?:racial\s+)?slurs?|offensive|abusive|hurtful|unkind|jibes?|taunts?|deleted|removed|not (?:ok|okay)|(?:phrase|word|term|expression|language)s?|"
     r"(?:got|was|been|being|get)\s+told|"
     r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them)|"
     r"won'?t be (?:silenced|shut up|driven out|bullied)|will not be (?:silenced|driven out|bullied))\b")
