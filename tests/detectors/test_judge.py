@@ -173,3 +173,25 @@ def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rul
     checker = judged_pack(tmp_path, ", threshold: 0.0")
     report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
     assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported
+
+
+@pytest.mark.parametrize("text, rule, reported", [
+    # criticism of a decision that proposes the remedy, through the council: disagreement, not disparagement
+    ("The council got the skate park consultation wrong and should run it again with proper notice.",
+     "undermines-confidence", False),
+    ("The parish council should have consulted the allotment holders first.", "derogatory-council", False),
+    ("I think the precept rise is too high and I'll propose a smaller one at the January meeting.",
+     "undermines-confidence", False),
+    # the council's stance, stated: claims-council-view's question, not a misstatement
+    ("The parish council's official position is that the footpath must stay open.", "undermines-confidence", False),
+    ("The parish council supports the bypass and will say so at the inquiry.", "undermines-confidence", False),
+    # with an insult in the author's voice, or with no proposal, the model judges as usual
+    ("This useless parish council got the consultation wrong and should run it again.", "derogatory-council", True),
+    ("The parish council got the skate park consultation wrong, as it gets everything wrong.",
+     "undermines-confidence", True),
+])
+def test_criticism_with_a_proposal_and_a_stated_stance_are_not_judged_for_the_council_rules(tmp_path, text, rule,
+                                                                                             reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported

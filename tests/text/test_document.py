@@ -42,3 +42,18 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
 @pytest.mark.parametrize("text, denies", DENIALS, ids=[t[0][:40] for t in DENIALS])
 def test_denials_are_the_sentences_that_rebut_a_charge(text: str, denies: bool) -> None:
     assert bool(Document(text).denials(0, len(text))) is denies
+
+
+PROPOSALS = [  # (text, does a sentence propose a remedy through the council?)
+    ("The council got it wrong and should run the consultation again with proper notice.", True),
+    ("The parish council should have consulted the allotment holders first.", True),
+    ("I'll propose a review of the grass-cutting contract at the next meeting.", True),
+    ("I've tabled a motion on the car park charges.", True),
+    ("The council should be ashamed of itself.", False),
+    ("The parish council got the skate park wrong, as usual.", False),
+]
+
+
+@pytest.mark.parametrize("text, proposes", PROPOSALS, ids=[t[0][:40] for t in PROPOSALS])
+def test_proposals_are_the_sentences_that_propose_a_remedy(text: str, proposes: bool) -> None:
+    assert bool(Document(text).proposals(0, len(text))) is proposes

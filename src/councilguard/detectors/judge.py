@@ -32,6 +32,8 @@ from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.pii_facts import find_cues
 from councilguard.detectors.registry import detector
+from councilguard.text.caseless import caseless
+from councilguard.text.council_words import LOCAL_COUNCIL
 from councilguard.text.document import Span
 
 CHUNK_CHARS = 480  # about 100 word pieces: inside the model's 128 with room for the replied-to post
@@ -198,6 +200,10 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
     if label not in REBUTTABLE:
         return True
     voice = _voice(ctx, chunk)
+    if label in ABOUT_THE_COUNCIL and voice.proposes:
+        return False
+    if label == "undermines-confidence" and voice.states_position:
+        return False  # the council's position, stated: claims-council-view judges whether the author may say it
     return not (voice.rebuts or (label in ABUSE_LIKE and voice.only_others_words))
 
 
@@ -230,6 +236,17 @@ ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "d
               "harassment-discrimination", "untrue-statement"}
 
 
+# "The parish council's official position is that the footpath must stay open", "The parish council supports the
+# bypass": the council's stance, stated. The model reads such plain statements as undermining the council (P 0.73-0.8);
+# whether the author may speak for the council is claims-council-view's question, and a stance is not a misstatement.
+_STATED_POSITION = caseless(
+    rf"\b(?:the|our|this)\s+{LOCAL_COUNCIL}'?s\s+(?:official\s+|formal\s+)?(?:position|view|stance|policy)\s+"
+    rf"(?:is|was|remains)\s+(?:that|to)\b|\b(?:the|our|this)\s+{LOCAL_COUNCIL}\s+(?:strongly\s+)?(?:supports|opposes|"
+    rf"objects\s+to|backs|welcomes|is\s+(?:supporting|opposing|objecting\s+to|backing))\b")
+
+# Rules about the council as a body: criticism of its decisions that proposes a remedy is not judged for them
+ABOUT_THE_COUNCIL = {"derogatory-council", "undermines-confidence"}
+
 # Rules whose breach a rebuttal names without committing: abuse and allegations, and undermining confidence
 REBUTTABLE = ABUSE_LIKE | {"undermines-confidence"}
 
@@ -258,13 +275,17 @@ class _Voice:
 
     only_others_words: bool
     rebuts: bool
+    proposes: bool = False
+    states_position: bool = False
 
 
 def _voice(ctx: Context, chunk: Span) -> _Voice:
     def compute():
         own = _own_hurtful_word(ctx, chunk)
         return _Voice(only_others_words=not own and _has_hurtful_word(ctx, chunk),
-                      rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)))
+                      rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)),
+                      proposes=not own and bool(ctx.doc.proposals(chunk.start, chunk.end)),
+                      states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)))
     return ctx.memo(f"judge.voice:{chunk.start}:{chunk.end}", compute)
 
 

@@ -38,6 +38,17 @@ DENIAL = caseless(
     r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b")
 
 # "People have asked whether …", "can I …": what follows is a question someone put, not the author's claim.
+# A remedy proposed through the council's own ways of working: "…should run it again with proper notice", "I'll
+# propose a review at the next meeting". Criticism that ends in a proposal is how a councillor should disagree.
+PROPOSAL = caseless(
+    r"\b(?:should|must|needs?\s+to|ought\s+to)\s+(?:now\s+)?(?:run|hold|re-?run|redo|look\s+(?:again|at)|think\s+again|"
+    r"reconsider|re-?consult|consult|review|revisit|pause|delay|defer|start\s+again|try\s+again|go\s+back\s+to)\b|"
+    # the better way, said of a past decision: "should have consulted the allotment holders first"
+    r"\b(?:should|ought\s+to)\s+have\s+(?:consulted|asked|listened\s+to|waited|held|looked\s+at|thought\s+about|"
+    r"reviewed|published|explained|checked)\b|"
+    r"\bI(?:'ll|\s+will|'m|\s+am)\s+(?:be\s+)?(?:propos|ask|bring|put|rais|tabl)\w*\b|"
+    r"\bI(?:'ve|\s+have)\s+(?:asked|proposed|tabled|put\s+(?:down\s+)?a\s+motion)\b")
+
 ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|"
                  r"\bcan\s+(?:i|they|we|you|residents|people)\s+$")
 
@@ -119,6 +130,11 @@ class Document:
         """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt")."""
         return [s for s in self.sentences if start <= s.start and s.end <= end
                 and DENIAL.search(self.text, s.start, s.end)]
+
+    def proposals(self, start: int, end: int) -> list[Span]:
+        """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
+        return [s for s in self.sentences if start <= s.start and s.end <= end
+                and PROPOSAL.search(self.text, s.start, s.end)]
 
     def asked(self, start: int) -> bool:
         """True when the sentence puts what follows as a question someone asked ("… asked whether …")."""
