@@ -145,3 +145,18 @@ def test_council_replied_about(text, parent, about_council):
     ctx = reply_context(text, parent)
     found = T.council_replied_about(ctx, len(text))
     assert (found is not None and found.kind == T.COUNCIL) is about_council
+
+
+@pytest.mark.parametrize("text,words", [
+    ("Watford Council's plan to build over the playing fields is wrong.", "Watford Council"),  # a place in the gazetteer
+    ("Chorleywood Parish Council meets on Monday.", "Chorleywood Parish Council"),  # any place before a kind of council
+])
+def test_a_council_named_by_another_place_is_another_authority(text, words):
+    assert words in found(text, T.OTHER_AUTHORITY)
+    assert found(text, T.COUNCIL) == []
+
+
+@pytest.mark.parametrize("text", ["Croxley Green Parish Council meets on Monday.", "The Parish Council meets on Monday.",
+                                  "Dacorum Council has not replied."])  # this council; an unknown place stays as it was
+def test_this_council_is_not_another_authority(text):
+    assert found(text, T.OTHER_AUTHORITY) == []

@@ -170,6 +170,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council)):
         for m in rx.finditer(text):
             add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
+    for a, b in other_named_councils(council, text):
+        add(Mention(a, b, OTHER_AUTHORITY, text[a:b], later=True))
     for m in _council_pattern(council).finditer(text):
         add(Mention(m.start(), m.end(), COUNCIL, council.name))
     for m in _role_pattern(council).finditer(text):
@@ -263,7 +265,7 @@ _NOT_NAMES = {"well", "yes", "no", "so", "look", "sorry", "thanks", "hi", "hello
 def council_mentions_in(council: Council, text: str) -> list[tuple[int, int]]:
     """Spans naming *this* council in any text (e.g. the post replied to), other authorities excluded."""
     others = [(m.start(), m.end()) for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council))
-              for m in rx.finditer(text)]
+              for m in rx.finditer(text)] + other_named_councils(council, text)
     return [(m.start(), m.end()) for m in _council_pattern(council).finditer(text)
             if not any(s <= m.start() < e for s, e in others)]
 
@@ -350,6 +352,37 @@ def _roster_pattern(council: Council):
     # any run of spaces between the words ("Cllr  Baxter", or a name spelt out letter by letter and joined)
     alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
     return names, caseless(rf"(?<![\w@.])(?:{alternation})(?![\w@])")
+
+
+_NAMED_COUNCIL = re.compile(r"\b(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\s+(?:(?:Parish|Town|Borough|District|County|City|"
+                            r"Community|Village)\s+)?Council\b")
+_KIND_WORDS = {"parish", "town", "borough", "district", "county", "city", "community", "village"}
+_NOT_A_PLACE = {"at", "in", "on", "to", "from", "for", "with", "by", "of", "about", "and", "but", "so", "if", "when",
+                "tonight", "today", "yesterday", "the", "our", "this", "that", "your", "my", "their", "parish", "town", "full", "annual", "every", "each",
+                "a", "whole", "local", "new", "next", "last", "dear", "hi", "thanks", "well", "done"}
+
+
+@lru_cache(maxsize=32)
+def _own_name_words(council: Council) -> frozenset[str]:
+    return frozenset(w.lower() for n in (council.name, *council.short_names) for w in re.findall(r"[A-Za-z]+", n))
+
+
+def other_named_councils(council: Council, text: str) -> list[tuple[int, int]]:
+    """Councils named by a place that is not this council's: a place in the profile's gazetteer ("Watford Council") or
+    any place before a kind of council ("Chorleywood Parish Council"). Other authorities, even when the profile does
+    not list them."""
+    own = _own_name_words(council)
+    out = []
+    for m in _NAMED_COUNCIL.finditer(text):
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.group("place"))]
+        while words and words[0] in _NOT_A_PLACE:
+            words.pop(0)
+        place = " ".join(words)
+        kind_named = m.group(0).split()[-2].lower() in _KIND_WORDS if len(m.group(0).split()) > 1 else False
+        known_place = any(place == p.lower() for p in council.places)
+        if words and not set(words) <= own and (kind_named or known_place):
+            out.append((m.start("place") + m.group("place").lower().index(words[0]), m.end()))
+    return out
 
 
 @lru_cache(maxsize=32)
