@@ -185,6 +185,7 @@ def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rul
     # the council's stance, stated: claims-council-view's question, not a misstatement
     ("The parish council's official position is that the footpath must stay open.", "undermines-confidence", False),
     ("The parish council supports the bypass and will say so at the inquiry.", "undermines-confidence", False),
+    ("The parish council will be objecting to the application.", "undermines-confidence", False),
     # with an insult in the author's voice, or with no proposal, the model judges as usual
     ("This useless parish council got the consultation wrong and should run it again.", "derogatory-council", True),
     ("The parish council got the skate park consultation wrong, as it gets everything wrong.",

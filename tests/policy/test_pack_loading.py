@@ -375,3 +375,13 @@ def test_checker_rejects_wrong_typed_params(tmp_path, params, path, words):
     assert err.value.path == path
     for w in words:
         assert w in err.value.problem
+
+
+@pytest.mark.parametrize("said,holder", [
+    ("Clerk", "Helen Marsh"), ("Proper Officer", "Helen Marsh"), ("Deputy Clerk", "Dev Patel"), ("RFO", "Dev Patel"),
+    ("responsible financial officer", "Dev Patel"), ("Chairman", "Margaret Ellis"), ("Vice-Chair", "Tom Hargreaves"),
+    ("groundsman", None),  # not a single-holder post: the roster's aliases name him
+])
+def test_who_holds_a_post_comes_from_the_roles_on_the_roster(said, holder):
+    member = Pack.bundled().council.post_holder(said)
+    assert (member.name if member else None) == holder

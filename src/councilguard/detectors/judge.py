@@ -241,8 +241,9 @@ ABUSE_LIKE = {"abuse-councillor", "inflammatory-staff", "derogatory-council", "d
 # whether the author may speak for the council is claims-council-view's question, and a stance is not a misstatement.
 _STATED_POSITION = caseless(
     rf"\b(?:the|our|this)\s+{LOCAL_COUNCIL}'?s\s+(?:official\s+|formal\s+)?(?:position|view|stance|policy)\s+"
-    rf"(?:is|was|remains)\s+(?:that|to)\b|\b(?:the|our|this)\s+{LOCAL_COUNCIL}\s+(?:strongly\s+)?(?:supports|opposes|"
-    rf"objects\s+to|backs|welcomes|is\s+(?:supporting|opposing|objecting\s+to|backing))\b")
+    rf"(?:is|was|remains)\s+(?:that|to)\b|\b(?:the|our|this)\s+{LOCAL_COUNCIL}\s+(?:(?:will\s+be|is)\s+(?:supporting|"
+    rf"opposing|objecting|backing)|(?:will|is\s+going\s+to)\s+(?:support|oppose|object\s+to|back)|(?:strongly\s+)?"
+    rf"(?:supports|opposes|objects\s+to|backs|welcomes))\b")
 
 # Rules about the council as a body: criticism of its decisions that proposes a remedy is not judged for them
 ABOUT_THE_COUNCIL = {"derogatory-council", "undermines-confidence"}

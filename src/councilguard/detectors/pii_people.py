@@ -49,31 +49,13 @@ _KIN_RE = caseless(r"['\u2019]s?\s+(?:husband|wife|partner|ex|son|daughter|child
                      r"father|brother|sister|boyfriend|girlfriend|fianc[e\u00e9]e?|grandson|granddaughter|"
                      r"neighbou?r|tenant|lodger|carer)\b")
 _DETERMINERS = {"my", "our", "his", "her", "their", "the", "a", "that", "this"}
-# A post held by one person on the roster identifies them as surely as their name: "the Clerk's off with stress".
-# Each key: how a member's role is written on the roster, and how a post names the post.
-_ROLE_ON_ROSTER = {
-    "clerk": r"^(?:the\s+)?(?:parish\s+|town\s+|locum\s+)?clerk\b",
-    "deputy clerk": r"\bdeputy\s+clerk\b",
-    "rfo": r"\b(?:rfo|responsible\s+financial\s+officer)\b",
-    "proper officer": r"\bproper\s+officer\b",
-    "chair": r"^chair(?:man|woman|person)?(?:\s+of\s+the\s+council)?$",
-    "vice-chair": r"^vice[- ]chair(?:man|woman|person)?$",
-}
+# A post held by one person on the roster identifies them as surely as their name: "the Clerk's off with stress"
+# (who holds which post: Council.post_holders).
 ROLE_RE = caseless(
     r"\b(?:the|our|your|their)\s+(?:parish\s+|town\s+|council'?s\s+)?"
     r"(?P<role>deputy\s+clerk|clerk|rfo|responsible\s+financial\s+officer|proper\s+officer|"
     r"vice[- ]chair(?:man|woman|person)?|chair(?:man|woman|person)?)\b"
     r"(?!\s+(?:of|to)\s+(?!the\s+(?:parish\s+|town\s+)?council\b))")
-
-
-def role_key(said: str) -> str:
-    """The _ROLE_ON_ROSTER key of a post as written ("Vice-Chairman" -> "vice-chair")."""
-    low = " ".join(said.lower().replace("-", " ").split())
-    if low.startswith("vice chair"):
-        return "vice-chair"
-    if low.startswith("chair"):
-        return "chair"
-    return "rfo" if low.startswith("responsible") else low
 
 
 PRONOUN_RE = caseless(r"\b(?:he|she|him|her|his|hers)\b(?:['\u2019](?:s|d))?")
@@ -274,7 +256,7 @@ class People:
                 out.append(Mention(a, b, name, NAME, self.roster.member(name, titled=False)))
         for m in ROLE_RE.finditer(chunk):  # "the Clerk": the one person who holds the post
             a, b = s.start + m.start(), s.start + m.end()
-            member = self.roster.roles.get(role_key(m.group("role")))
+            member = self.roster.council.post_holder(m.group("role"))
             if member is not None and not any(x.start < b and a < x.end for x in out):
                 out.append(Mention(a, b, m.group(0), NAME, member))
         for m in RELATION_RE.finditer(chunk):
@@ -371,12 +353,7 @@ class Roster:
         alternatives = sorted({re.escape(n) for n in full if n.strip()}, key=len, reverse=True)
         self.names_re = caseless(r"\b(?:" + "|".join(alternatives) + r")\b") if alternatives else None
         self.places = tuple(p.lower() for p in council.places)
-        holders: dict[str, list[Member]] = {}
-        for member in council.members:
-            for key, rx in _ROLE_ON_ROSTER.items():
-                if member.role and re.search(rx, member.role.strip(), re.IGNORECASE):
-                    holders.setdefault(key, []).append(member)
-        self.roles = {key: found[0] for key, found in holders.items() if len(found) == 1}
+        self.council = council
 
     def member(self, text: str, titled: bool) -> Member | None:
         """The roster member a mention names: full name, alias, titled name, or a titled surname

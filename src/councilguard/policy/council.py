@@ -96,6 +96,25 @@ class Council:
                     words.setdefault(token, []).append(m.name)
         return {k: tuple(v) for k, v in words.items()}
 
+    @cached_property
+    def post_holders(self) -> dict[str, Member]:
+        """The one member holding each single-holder post (clerk, deputy clerk, RFO, proper officer, chair,
+        vice-chair), from the roles on the roster; a post two members' roles name is left out."""
+        holders: dict[str, list[Member]] = {}
+        for member in self.members:
+            for post, rx in _POSTS.items():
+                if (member.role and rx.search(member.role.strip())) or (post == "proper officer"
+                                                                        and member.kind == "proper-officer"):
+                    holders.setdefault(post, []).append(member)
+        return {post: found[0] for post, found in holders.items() if len(found) == 1}
+
+    def post_holder(self, said: str) -> Member | None:
+        """Who holds the post named as ``said`` ("Deputy Clerk", "vice-chairman", "RFO"), if one member does."""
+        low = " ".join(said.lower().replace("-", " ").split())
+        post = "vice-chair" if low.startswith("vice chair") else "chair" if low.startswith("chair") else \
+            "rfo" if low.startswith("responsible") else low
+        return self.post_holders.get(post)
+
     # --- addresses ------------------------------------------------------------------------
     def is_council_address(self, address: str | None) -> bool:
         domain = _domain(address)
@@ -122,6 +141,15 @@ class Council:
         }
 
 
+# How a single-holder post is written in a roster role ("Clerk and Proper Officer", "Deputy Clerk and RFO", "Chair")
+_POSTS = {
+    "clerk": re.compile(r"^(?:the\s+)?(?:parish\s+|town\s+|locum\s+)?clerk\b", re.IGNORECASE),
+    "deputy clerk": re.compile(r"\bdeputy\s+clerk\b", re.IGNORECASE),
+    "rfo": re.compile(r"\b(?:rfo|responsible\s+financial\s+officer)\b", re.IGNORECASE),
+    "proper officer": re.compile(r"\bproper\s+officer\b", re.IGNORECASE),
+    "chair": re.compile(r"^chair(?:man|woman|person)?(?:\s+of\s+the\s+council)?$", re.IGNORECASE),
+    "vice-chair": re.compile(r"^vice[- ]chair(?:man|woman|person)?$", re.IGNORECASE),
+}
 _NOT_ROLE_WORDS = {"and", "the", "of", "to", "officer", "proper", "deputy", "events", "communications",
                    "maintenance", "grounds", "assistant", "senior", "chair", "vice", "council",
                    "responsible", "financial", "finance", "parish", "town", "manager", "support"}
