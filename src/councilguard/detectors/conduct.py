@@ -96,6 +96,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 target = _carried_target(ctx, ms, sent.start)
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
                 continue
+            if m.term.rstrip("*") in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
+                continue  # "Whoever let their dog foul the play area: disgusting." condemns the act, names no one
             if kind == "contempt" and target.kind != T.COUNCIL:
                 if target.kind == T.STAFF and not target.named:
                     pass  # "the staff are a shambles" is contempt for the council's staff
@@ -136,6 +138,17 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
         return False
     following = ctx.doc.sentence_at(sent.end + 1) if sent.end + 1 < len(ctx.text) else sent
     return bool(_CONDEMNED.search(ctx.text[sent.start:max(sent.end, following.end)]))
+
+
+# Words that judge what someone did rather than call them names: said of an unknown wrongdoer ("whoever nicked the
+# bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
+CONDUCT_JUDGEMENTS = {"disgusting", "pathetic", "a disgrace", "despicable", "vile", "contemptible", "odious",
+                      "repulsive", "should be ashamed", "ashamed of themselves"}
+_UNKNOWN = caseless(r"^(?:to\s+)?(?:whoever|anyone\s+who|anybody\s+who)\b")
+
+
+def _unknown_wrongdoer(target: T.Mention) -> bool:
+    return target.kind == T.PUBLIC and bool(_UNKNOWN.match(target.name))
 
 
 def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:
