@@ -104,6 +104,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 else:
                     continue
             term = m.term.rstrip("*")
+            if term in _ANIMALS and _COMPOUND_AFTER.match(text, m.end):
+                continue  # "the dog bins", "cow parsley": part of a compound, not a name for anyone
             if term in WEAK and not (target.end <= sent.start and _exclaimed_about(ctx, target, sent.start)) \
                     and not _predicated(text, m.start, m.end, target, sent.start):
                 continue
@@ -128,6 +130,7 @@ _REPORTED_SPEECH = caseless(r"(?<!\bI )(?<!\bwe )\b(?:said|says|saying|commented
 _CONDEMNED = caseless(
     r"\b(?:unacceptable|not acceptable|isn'?t acceptable|out of order|not on|disgraceful|shameful|should be ashamed|"
     r"won'?t tolerate|will not tolerate|no place (?:for|in)|not (?:ok|okay)|criticise (?:his|her|their) views|"
+    r"(?:does|do|did)(?:\s+not|n'?t)\s+deserve|"
     r"play the ball,? not the (?:man|woman|person))\b")
 
 
@@ -139,6 +142,11 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
     following = ctx.doc.sentence_at(sent.end + 1) if sent.end + 1 < len(ctx.text) else sent
     return bool(_CONDEMNED.search(ctx.text[sent.start:max(sent.end, following.end)]))
 
+
+_ANIMALS = {"dog", "cow", "rat", "rats", "pig", "pigs", "snake", "snakes", "worm", "toad", "sheep", "rat", "weasel"}
+_COMPOUND_AFTER = caseless(r"\s+(?:bins?|fouling|mess|poo|walkers?|wardens?|shows?|leads?|owners?|parks?|fields?|food|"
+                           r"kennels?|sanctuary|licen[cs]es?|hair|racing|rescue|grooming|training|friendly|parsley|pens?|"
+                           r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?)\b")
 
 # Words that judge what someone did rather than call them names: said of an unknown wrongdoer ("whoever nicked the
 # bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
@@ -204,7 +212,10 @@ def _predicated(text: str, start: int, end: int, target: T.Mention, sentence_sta
         between = text[target.end:start]
         if len(between) > 60:
             return False
-        return bool(_COPULA.match(between) or _COPULA_LOOSE.match(between) or _PRONOUN_PREDICATE.search(between))
+        pronoun = _PRONOUN_PREDICATE.search(between)
+        if pronoun and pronoun.group(0).lower().startswith("it") and target.kind != T.COUNCIL:
+            pronoun = None  # "Agreed, Yvonne, it's a disgrace": "it" is the pothole, not the person
+        return bool(_COPULA.match(between) or _COPULA_LOOSE.match(between) or pronoun)
     if end <= target.start:
         between = text[end:target.start]
         if _EXCLAIM.match(text[sentence_start:start]) and len(between) <= 60:
