@@ -55,6 +55,7 @@ FACTUAL_BASIS = caseless(
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
 REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
                       r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
+REFUSED = caseless(r"\b(?:won'?t|will\s+not|don'?t|do\s+not)\s+(?:have|let|tolerate|allow|accept)\b[^.!?]{0,40}$")
 UNKNOWN = caseless(r"^(?:whoever|anyone|anybody|someone|somebody|the\s+(?:person|people|man|woman|bloke|guy)\s+who)")
 ACCOUNTING = caseless(r"\b(?:see|know|show|shows|showing|explain|explains|find\s+out)\s+$")
 
@@ -86,6 +87,8 @@ def allegation(ctx: Context, params):
             target = person
         if _about_author(ctx, m.start(), sent.start) or ctx.doc.denied(m.start()):
             continue
+        if REFUSED.search(ctx.text, sent.start, m.start()):
+            continue  # "I won't have residents abused on my page": a refusal to allow it, not an allegation
         if FACTUAL_BASIS.search(ctx.text[sent.start:sent.end]):
             continue
         score = 0.65 if hedged else 0.85
