@@ -196,3 +196,16 @@ def test_criticism_with_a_proposal_and_a_stated_stance_are_not_judged_for_the_co
     checker = judged_pack(tmp_path, ", threshold: 0.0")
     report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
     assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported
+
+
+@pytest.mark.parametrize("text, rule, reported", [
+    ("Pauline, I'm sorry if I came across that way at the meeting; it wasn't my intention. Can I buy you a coffee?",
+     "disrespect-public", False),
+    ("Cllr Kerr, your item was deferred because the report wasn't ready. I should have told you sooner, and I'm sorry.",
+     "abuse-councillor", False),
+    ("I'm sorry, Cllr Kerr, but you are a useless idiot and everyone knows it.", "abuse-councillor", True),
+])
+def test_an_apology_for_ones_own_conduct_is_not_judged_as_abuse(tmp_path, text, rule, reported):
+    checker = judged_pack(tmp_path, ", threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported

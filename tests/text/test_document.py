@@ -57,3 +57,18 @@ PROPOSALS = [  # (text, does a sentence propose a remedy through the council?)
 @pytest.mark.parametrize("text, proposes", PROPOSALS, ids=[t[0][:40] for t in PROPOSALS])
 def test_proposals_are_the_sentences_that_propose_a_remedy(text: str, proposes: bool) -> None:
     assert bool(Document(text).proposals(0, len(text))) is proposes
+
+
+APOLOGIES = [  # (text, does the author apologise for their own conduct?)
+    ("Pauline, I'm sorry if I came across that way; it wasn't my intention.", True),
+    ("I should have told you sooner, and I'm sorry.", True),
+    ("I had the facts wrong and I apologise to those concerned.", True),
+    ("I'm sorry you've been fobbed off. Our Clerk is out of her depth.", False),  # sympathy, then an attack
+    ("Sorry, but this council's website is a digital crime scene.", False),
+    ("I'm sorry to say the Chair has lost the plot.", False),
+]
+
+
+@pytest.mark.parametrize("text, apologises", APOLOGIES, ids=[t[0][:40] for t in APOLOGIES])
+def test_apologies_are_the_author_making_amends(text: str, apologises: bool) -> None:
+    assert bool(Document(text).apologies(0, len(text))) is apologises

@@ -204,6 +204,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False
     if label == "undermines-confidence" and voice.states_position:
         return False  # the council's position, stated: claims-council-view judges whether the author may say it
+    if label in ABUSE_LIKE and voice.apologises:
+        return False  # "I'm sorry if I came across that way": the author making amends, not attacking
     return not (voice.rebuts or (label in ABUSE_LIKE and voice.only_others_words))
 
 
@@ -278,6 +280,7 @@ class _Voice:
     rebuts: bool
     proposes: bool = False
     states_position: bool = False
+    apologises: bool = False
 
 
 def _voice(ctx: Context, chunk: Span) -> _Voice:
@@ -286,7 +289,8 @@ def _voice(ctx: Context, chunk: Span) -> _Voice:
         return _Voice(only_others_words=not own and _has_hurtful_word(ctx, chunk),
                       rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)),
                       proposes=not own and bool(ctx.doc.proposals(chunk.start, chunk.end)),
-                      states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)))
+                      states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)),
+                      apologises=not own and bool(ctx.doc.apologies(chunk.start, chunk.end)))
     return ctx.memo(f"judge.voice:{chunk.start}:{chunk.end}", compute)
 
 

@@ -49,6 +49,13 @@ PROPOSAL = caseless(
     r"\bI(?:'ll|\s+will|'m|\s+am)\s+(?:be\s+)?(?:propos|ask|bring|put|rais|tabl)\w*\b|"
     r"\bI(?:'ve|\s+have)\s+(?:asked|proposed|tabled|put\s+(?:down\s+)?a\s+motion)\b")
 
+# The author apologising for their own conduct ("I'm sorry if I came across that way", "I should have told you sooner,
+# and I'm sorry", "I apologise"), not sympathy ("I'm sorry you've been fobbed off") nor "sorry, but…"
+APOLOGY = caseless(
+    r"\b(?:I'?m|I\s+am)\s+(?:so\s+|very\s+|really\s+|truly\s+)?sorry\s+(?:if\s+I\b|for\s+(?:my|the\s+way\s+I|what\s+I)\b|I\b)|"
+    r"\b(?:and|so|right,?\s+and)\s+I'?m\s+(?:so\s+|very\s+|really\s+)?sorry\b(?!\s+(?:you|to|that\s+you|but))|"
+    r"\bI\s+(?:sincerely\s+|unreservedly\s+)?apologi[sz]e\b|\bmy\s+apologies\s+(?:to|for)\b")
+
 ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|"
                  r"\bcan\s+(?:i|they|we|you|residents|people)\s+$")
 
@@ -135,6 +142,11 @@ class Document:
         """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
         return [s for s in self.sentences if start <= s.start and s.end <= end
                 and PROPOSAL.search(self.text, s.start, s.end)]
+
+    def apologies(self, start: int, end: int) -> list[Span]:
+        """The sentences within [start, end) in which the author apologises for their own conduct."""
+        return [s for s in self.sentences if start <= s.start and s.end <= end
+                and APOLOGY.search(self.text, s.start, s.end)]
 
     def asked(self, start: int) -> bool:
         """True when the sentence puts what follows as a question someone asked ("… asked whether …")."""
