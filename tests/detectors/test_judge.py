@@ -31,6 +31,12 @@ def judged_pack(tmp_path, extra: str = ""):
     return Checker(Pack.load(root))
 
 
+def judged_for(tmp_path, text: str, rule: str) -> bool:
+    """Whether the model reports ``rule`` on a councillor's Facebook post when every threshold is 0."""
+    report = judged_pack(tmp_path, ", threshold: 0.0").check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    return any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings)
+
+
 RULES = ["abuse-councillor", "derogatory-council", "inflammatory-staff", "disrespect-public", "untrue-statement",
          "harassment-discrimination", "undermines-confidence", "confidential-information",
          "responding-to-negative", "counter-to-council"]
@@ -170,9 +176,7 @@ def test_a_short_passage_needs_a_hurtful_word_before_the_model_judges_it(tmp_pat
     ("The parish council is corrupt and wastes every penny it takes from us.", "undermines-confidence", True),
 ])
 def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rule, reported):
-    checker = judged_pack(tmp_path, ", threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported
+    assert judged_for(tmp_path, text, rule) is reported
 
 
 @pytest.mark.parametrize("text, rule, reported", [
@@ -193,9 +197,7 @@ def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rul
 ])
 def test_criticism_with_a_proposal_and_a_stated_stance_are_not_judged_for_the_council_rules(tmp_path, text, rule,
                                                                                              reported):
-    checker = judged_pack(tmp_path, ", threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported
+    assert judged_for(tmp_path, text, rule) is reported
 
 
 @pytest.mark.parametrize("text, rule, reported", [
@@ -206,6 +208,4 @@ def test_criticism_with_a_proposal_and_a_stated_stance_are_not_judged_for_the_co
     ("I'm sorry, Cllr Kerr, but you are a useless idiot and everyone knows it.", "abuse-councillor", True),
 ])
 def test_an_apology_for_ones_own_conduct_is_not_judged_as_abuse(tmp_path, text, rule, reported):
-    checker = judged_pack(tmp_path, ", threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings) is reported
+    assert judged_for(tmp_path, text, rule) is reported
