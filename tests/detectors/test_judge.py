@@ -183,7 +183,8 @@ def test_a_passage_that_rebuts_a_charge_is_not_judged_for_it(tmp_path, text, rul
     # criticism of a decision that proposes the remedy, through the council: disagreement, not disparagement
     ("The council got the skate park consultation wrong and should run it again with proper notice.",
      "undermines-confidence", False),
-    ("The parish council should have consulted the allotment holders first.", "derogatory-council", False),
+    ("The parish council should have consulted the allotment holders before it put the rents up by forty per cent.",
+     "derogatory-council", False),
     ("I think the precept rise is too high and I'll propose a smaller one at the January meeting.",
      "undermines-confidence", False),
     # the council's stance, stated: claims-council-view's question, not a misstatement
@@ -201,7 +202,7 @@ def test_criticism_with_a_proposal_and_a_stated_stance_are_not_judged_for_the_co
 
 
 @pytest.mark.parametrize("text, rule, reported", [
-    ("Pauline, I'm sorry if I came across that way at the meeting; it wasn't my intention. Can I buy you a coffee?",
+    ("Mrs Jenkins, I'm sorry if I came across that way at the meeting; it wasn't my intention. Can I buy you a coffee?",
      "disrespect-public", False),
     ("Cllr Kerr, your item was deferred because the report wasn't ready. I should have told you sooner, and I'm sorry.",
      "abuse-councillor", False),

@@ -96,14 +96,14 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 target = _carried_target(ctx, ms, sent.start)
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
                 continue
-            if m.term.rstrip("*") in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
+            term = m.term.rstrip("*")
+            if term in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
                 continue  # "Whoever let their dog foul the play area: disgusting." condemns the act, names no one
             if kind == "contempt" and target.kind != T.COUNCIL:
                 if target.kind == T.STAFF and not target.named:
                     pass  # "the staff are a shambles" is contempt for the council's staff
                 else:
                     continue
-            term = m.term.rstrip("*")
             if term in _ANIMALS and _COMPOUND_AFTER.match(text, m.end):
                 continue  # "the dog bins", "cow parsley": part of a compound, not a name for anyone
             if term in WEAK and not (target.end <= sent.start and _exclaimed_about(ctx, target, sent.start)) \
@@ -143,7 +143,7 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
     return bool(_CONDEMNED.search(ctx.text[sent.start:max(sent.end, following.end)]))
 
 
-_ANIMALS = {"dog", "cow", "rat", "rats", "pig", "pigs", "snake", "snakes", "worm", "toad", "sheep", "rat", "weasel"}
+_ANIMALS = {"dog", "cow", "rat", "rats", "pig", "pigs", "snake", "snakes", "worm", "toad", "sheep", "weasel"}
 _COMPOUND_AFTER = caseless(r"\s+(?:bins?|fouling|mess|poo|walkers?|wardens?|shows?|leads?|owners?|parks?|fields?|food|"
                            r"kennels?|sanctuary|licen[cs]es?|hair|racing|rescue|grooming|training|friendly|parsley|pens?|"
                            r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?)\b")

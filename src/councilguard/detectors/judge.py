@@ -274,13 +274,18 @@ class _Voice:
     and "Nobody is 'too old' to be a councillor. Cllr Brookes is 79…" name the charge in order to rebut it;
     the model reads the charge (P 0.83 for undermines-confidence; a student scored the second 0.84 for
     abuse-councillor). A denial that also insults in the author's voice is judged as usual.
+
+    ``proposes``: it proposes a remedy through the council ("…should run the consultation again"), which is
+    disagreement, not disparagement (derogatory-council, undermines-confidence). ``states_position``: it
+    states the council's stance (_STATED_POSITION; undermines-confidence). ``apologises``: the author
+    apologises for their own conduct (the abuse-like rules). Each holds only with no insult in the author's voice.
     """
 
     only_others_words: bool
     rebuts: bool
-    proposes: bool = False
-    states_position: bool = False
-    apologises: bool = False
+    proposes: bool
+    states_position: bool
+    apologises: bool
 
 
 def _voice(ctx: Context, chunk: Span) -> _Voice:

@@ -354,12 +354,13 @@ def _roster_pattern(council: Council):
     return names, caseless(rf"(?<![\w@.])(?:{alternation})(?![\w@])")
 
 
-_NAMED_COUNCIL = re.compile(r"\b(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\s+(?:(?:Parish|Town|Borough|District|County|City|"
-                            r"Community|Village)\s+)?Council\b")
-_KIND_WORDS = {"parish", "town", "borough", "district", "county", "city", "community", "village"}
+_KINDS = r"(?:Parish|Town|Borough|District|County|City|Community|Village)"
+_NAMED_COUNCIL = re.compile(rf"\b(?P<place>[A-Z][a-z]+(?:[ -](?!{_KINDS}\b)[A-Z][a-z]+){{0,2}})\s+(?P<kind>{_KINDS}\s+)?Council\b")
+# Capitalised words before "Council" that are not a place: "At Full Council", "The Parish Council", "Our Council"
 _NOT_A_PLACE = {"at", "in", "on", "to", "from", "for", "with", "by", "of", "about", "and", "but", "so", "if", "when",
-                "tonight", "today", "yesterday", "the", "our", "this", "that", "your", "my", "their", "parish", "town", "full", "annual", "every", "each",
-                "a", "whole", "local", "new", "next", "last", "dear", "hi", "thanks", "well", "done"}
+                "tonight", "today", "yesterday", "the", "our", "this", "that", "your", "my", "their", "parish", "town",
+                "full", "annual", "every", "each", "a", "whole", "local", "new", "next", "last", "dear", "hi", "thanks",
+                "well", "done"}
 
 
 @lru_cache(maxsize=32)
@@ -377,10 +378,8 @@ def other_named_councils(council: Council, text: str) -> list[tuple[int, int]]:
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.group("place"))]
         while words and words[0] in _NOT_A_PLACE:
             words.pop(0)
-        place = " ".join(words)
-        kind_named = m.group(0).split()[-2].lower() in _KIND_WORDS if len(m.group(0).split()) > 1 else False
-        known_place = any(place == p.lower() for p in council.places)
-        if words and not set(words) <= own and (kind_named or known_place):
+        known_place = " ".join(words) in {p.lower() for p in council.places}
+        if words and not set(words) <= own and (m.group("kind") or known_place):
             out.append((m.start("place") + m.group("place").lower().index(words[0]), m.end()))
     return out
 

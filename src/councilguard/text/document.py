@@ -37,7 +37,6 @@ DENIAL = caseless(
     # "Nobody is too old to be a councillor": a charge put only to be rebutted
     r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b")
 
-# "People have asked whether …", "can I …": what follows is a question someone put, not the author's claim.
 # A remedy proposed through the council's own ways of working: "…should run it again with proper notice", "I'll
 # propose a review at the next meeting". Criticism that ends in a proposal is how a councillor should disagree.
 PROPOSAL = caseless(
@@ -56,6 +55,7 @@ APOLOGY = caseless(
     r"\b(?:and|so|right,?\s+and)\s+I'?m\s+(?:so\s+|very\s+|really\s+)?sorry\b(?!\s+(?:you|to|that\s+you|but))|"
     r"\bI\s+(?:sincerely\s+|unreservedly\s+)?apologi[sz]e\b|\bmy\s+apologies\s+(?:to|for)\b")
 
+# "People have asked whether …", "can I …": what follows is a question someone put, not the author's claim.
 ASKED = caseless(r"\b(?:ask\w*|wonder\w*|query|queries|question)\b.*\b(?:if|whether|how)\b|\bwhether\b|"
                  r"\bcan\s+(?:i|they|we|you|residents|people)\s+$")
 
@@ -135,18 +135,18 @@ class Document:
 
     def denials(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt")."""
-        return [s for s in self.sentences if start <= s.start and s.end <= end
-                and DENIAL.search(self.text, s.start, s.end)]
+        return self._matching(DENIAL, start, end)
 
     def proposals(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
-        return [s for s in self.sentences if start <= s.start and s.end <= end
-                and PROPOSAL.search(self.text, s.start, s.end)]
+        return self._matching(PROPOSAL, start, end)
 
     def apologies(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) in which the author apologises for their own conduct."""
-        return [s for s in self.sentences if start <= s.start and s.end <= end
-                and APOLOGY.search(self.text, s.start, s.end)]
+        return self._matching(APOLOGY, start, end)
+
+    def _matching(self, rx, start: int, end: int) -> list[Span]:
+        return [s for s in self.sentences if start <= s.start and s.end <= end and rx.search(self.text, s.start, s.end)]
 
     def asked(self, start: int) -> bool:
         """True when the sentence puts what follows as a question someone asked ("… asked whether …")."""
