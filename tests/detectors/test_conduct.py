@@ -25,12 +25,24 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("Cllr Cole is a dog in a manger about the allotments.", None, ["dog"]),
     ("Tell me about it, Yvonne. They couldn't organise a piss-up in a brewery.",
      "The parish council's grass cutting is a disgrace this year", ["couldn't organise"]),
+    # a pronoun at the end of a sentence carries the target ("the lot of them."); a one-word verdict after the only
+    # person named is said of them; an insult spoken to the person answered is theirs
+    ("The parish council paid a consultant £6k. Thick as mince, the lot of them.", None, ["thick as mince"]),
+    ("£38k a year for the Clerk to tell us 'that's not how it's done'. Nice work if you can get it. Parasite.", None,
+     ["parasite"]),
+    ("I'll type this slowly so you can follow: the county empties the bins. Try to keep up, dear.",
+     "Why hasn't the council emptied the bins?", ["try to keep up"]),
+    ("Please read the papers; I know Cllr Price won't, because he's too lazy and too arrogant.", None, ["arrogant"]),
     # aimed at no one: an act condemned, a thing called a disgrace, a compound noun, an insult reported to condemn it
     ("Whoever let their dog foul the play area: absolutely disgusting.", None, []),
     ("Agreed, Yvonne, it's a disgrace. I've reported it again on the county's site.",
      "Herts County Council still haven't fixed the pothole", []),
     ("I think Cllr Brookes is wrong that the dog bins are a waste of money.", None, []),
     ("Some comments called Cllr Whitfield names. She does not deserve to be called an idiot on my page.", None, []),
+    # self-mockery; a compound with a hyphen; a warning to the reader is not a threat to the person warned about
+    ("Me, an elected councillor, locked out of the pavilion because I left the key on the bus. Idiot", None, []),
+    ("Lads, the Nextdoor dog-poo vigilante is back.", None, []),
+    ("between you and me the Clerk's hard work. watch your back with her.", None, []),
 ])
 def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     assert aimed(text, replying_to) == terms

@@ -51,6 +51,13 @@ def found(text: str, kind: str) -> list[str]:
     ("Our chairwoman ran a good meeting.", T.COUNCILLOR, "Our chairwoman"),
     # a first name closing a clause is the person spoken to, in a post that replies to no one
     ("Get a life, Dilys. Nobody cares about your bins.", T.PUBLIC, "Dilys"),
+    # a post that opens by addressing a councillor or member of staff: its "you" is them
+    ("Cllr Hargreaves, I am done. You're a disgrace.", T.COUNCILLOR, "You"),
+    ("Helen, I've had it with your obstruction.", T.STAFF, "your"),
+    # the council by its committees, when the sentence is about the committee; a committee's chair is a councillor
+    ("planning cttee tonight was a farce.", T.COUNCIL, "planning cttee"),
+    ("The finance committee is a bunch of headless chickens.", T.COUNCIL, "The finance committee"),
+    ("The planning committee chair is an arrogant little tinpot dictator.", T.COUNCILLOR, "chair"),
 ])
 def test_described_targets_are_found(text, kind, words):
     assert words in found(text, kind)
@@ -67,6 +74,13 @@ def test_described_targets_are_found(text, kind, words):
     ("She will chair the meeting on Tuesday.", T.COUNCILLOR),
     ("The feeding room has a comfy chair and a changing table.", T.COUNCILLOR),  # furniture
     ("The fete is on Saturday at the Green, Croxley.", T.PUBLIC),
+    # a committee in a sentence about someone or something else; another authority's committee; the parish office
+    ("Cllr Brookes's behaviour in the finance committee was pathetic.", T.COUNCIL),
+    ("Three Rivers' planning committee refused it.", T.COUNCIL),
+    ("The allotment committee meets on Tuesday.", T.COUNCIL),
+    ("The parish office is closed on Friday.", T.COUNCIL),
+    # a role held by someone described with contempt is not a role description ("a glorified secretary")
+    ("Helen, with respect, you're a glorified secretary.", T.PUBLIC),
 ])
 def test_ordinary_words_are_not_targets(text, kind):
     assert found(text, kind) == []

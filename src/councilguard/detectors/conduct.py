@@ -93,7 +93,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 continue
             target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
-                target = _carried_target(ctx, ms, sent.start)
+                target = _carried_target(ctx, ms, sent.start) or _spoken_to(ctx, sent, m.term)
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
                 continue
             term = m.term.rstrip("*")
@@ -144,9 +144,9 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
 
 
 _ANIMALS = {"dog", "cow", "rat", "rats", "pig", "pigs", "snake", "snakes", "worm", "toad", "sheep", "weasel"}
-_COMPOUND_AFTER = caseless(r"\s+(?:bins?|fouling|mess|poo|walkers?|wardens?|shows?|leads?|owners?|parks?|fields?|food|"
+_COMPOUND_AFTER = caseless(r"[\s-]+(?:bins?|fouling|mess|poo|walkers?|wardens?|shows?|leads?|owners?|parks?|fields?|food|"
                            r"kennels?|sanctuary|licen[cs]es?|hair|racing|rescue|grooming|training|friendly|parsley|pens?|"
-                           r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?)\b")
+                           r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?|poo|dirt)\b")
 
 # Words that judge what someone did rather than call them names: said of an unknown wrongdoer ("whoever nicked the
 # bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
@@ -166,16 +166,39 @@ def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T
     if not prev:
         return T.council_replied_about(ctx, ctx.doc.sentence_at(sentence_start).end)
     last = prev[-1]
-    head = ctx.text[sentence_start:sentence_start + 200].lower()
-    pronouns = {T.COUNCIL: (" they ", " them ", " their ", "they ", "it "),
-                T.OTHER_AUTHORITY: (" they ", "they ")}.get(last.kind, (" he ", " she ", " him ", " her ", " they ",
-                                                                        "he ", "she ", "they ", " his "))
-    padded = " " + head
+    head = ctx.text[sentence_start:sentence_start + 200]
+    pronouns = {T.COUNCIL: _THEY_IT, T.OTHER_AUTHORITY: _THEY}.get(last.kind, _HE_SHE_THEY)
     if sentence_start - last.end >= 300:
         return None
-    if any(p in padded for p in pronouns) or _exclaimed_about(ctx, last, sentence_start):
+    if pronouns.search(head) or _exclaimed_about(ctx, last, sentence_start):
         return last
     return None
+
+
+# Pronouns that carry the last-named target into the next sentence ("… the lot of them.", "They're clowns")
+_THEY = caseless(r"\bthey\b")
+_THEY_IT = caseless(r"\b(?:they|them|their|it)\b")
+_HE_SHE_THEY = caseless(r"\b(?:he|she|him|her|his|they)\b")
+
+
+_FIRST_PERSON = caseless(r"\b(?:I|me|my|myself)\b")
+# A sentence spoken to someone: "Try to keep up, dear.", "Some of us have lives, love.", "Get a life."
+_TO_YOU = caseless(r"\b(?:you|your|yourself|you'?re|u)\b|,\s*(?:dear|love|darling|sweetheart|hun|pet|mate|pal|sunshine|"
+                   r"sweetie)\s*\W*$")
+_IMPERATIVE = caseless(r"^(?:get|shut|find|try|keep|educate|piss|sod|crawl|go|drop|kill|fuck|screw)\b")
+
+
+def _spoken_to(ctx: Context, sent: Span, term: str) -> T.Mention | None:
+    """In a reply or an e-mail, the person answered, when the sentence with the insult speaks to them and names
+    no one else: the insult is theirs."""
+    kind = T.addressee_kind(ctx)
+    if kind is None or kind == T.COUNCIL:
+        return None
+    words = ctx.text[sent.start:sent.end]
+    if not (_TO_YOU.search(words) or _IMPERATIVE.match(term)):
+        return None
+    return T.Mention(sent.start, sent.start, kind, "the person you are answering" if ctx.message.in_reply_to
+                     else "the recipient")
 
 
 def _exclaimed_about(ctx: Context, last: T.Mention, sentence_start: int) -> bool:
@@ -185,11 +208,15 @@ def _exclaimed_about(ctx: Context, last: T.Mention, sentence_start: int) -> bool
         return False
     # the person is what the previous sentence was about: its subject, at its start or after a colon ("73 today
     # and still beating the Vice-Chair. Old git, happy git 🎂" is about the author)
-    before = ctx.text[ctx.doc.sentence_at(last.start).start:last.start].split(":")[-1]
-    if len(before.split()) > 2:
-        return False
     sentence = ctx.doc.sentence_at(sentence_start)
     words = re.findall(r"[A-Za-z'’-]+", ctx.text[sentence.start:sentence.end])
+    before = ctx.text[ctx.doc.sentence_at(last.start).start:last.start].split(":")[-1]
+    if len(before.split()) > 2:
+        # "£38k a year for the Clerk to tell us…. Parasite.": a one-word verdict after the only person named
+        others = [m for m in T.mentions(ctx) if m.kind in (T.COUNCILLOR, T.STAFF, T.PUBLIC)
+                  and sentence_start - 300 < m.end <= sentence_start and m.name != last.name]
+        author = _FIRST_PERSON.search(ctx.text, max(0, sentence_start - 300), sentence_start)
+        return len(words) == 1 and not others and not author  # "Me, … an elected councillor, … Idiot" is self-mockery
     return bool(_EXCLAIM.match(ctx.text[sentence.start:sentence.end])) or 0 < len(words) <= 4
 
 
@@ -201,8 +228,8 @@ def negated(text: str, start: int) -> bool:
 _COPULA_LOOSE = caseless(
     r"^\s*,?\s*(?:(?:is|are|was|were|'s|’s|'re|’re|has\s+been|have\s+been|remains?|looks?\s+like|acting\s+like|"
     r"seems?(?:\s+like)?|is\s+just|is\s+such)\s+)(?:(?!(?:on|in|at|with|for|from|to|about|by|into|over|under|"
-    r"and|but|or)\b)[\w'-]+\s+){0,4}$")
-_PRONOUN_PREDICATE = caseless(r"\b(?:he|she|they|it)(?:'s|’s|\s+is|\s+are|'re|’re|\s+was)\s+(?:(?:a|an|so|such|just|really|totally|completely|utterly)\s+)*$")
+    r"and|but|or)\b)[\w'-]+,?\s+){0,4}$")
+_PRONOUN_PREDICATE = caseless(r"\b(?:he|she|they|it)(?:'s|’s|\s+is|\s+are|'re|’re|\s+was)\s+(?:(?:a|an|so|such|just|really|totally|completely|utterly|too|[\w-]+\s+and\s+too)\s+)*$")
 _EXCLAIM = caseless(r"^\W*(?:what|such)\s+an?\b")
 
 

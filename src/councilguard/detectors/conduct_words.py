@@ -40,7 +40,8 @@ INSULTS: dict[str, float] = {
         "nobody's home", "not the sharpest tool", "not the brightest", "dimmest", "dim-witted", "old trout",
         "vindictive old", "insufferable", "worthless", "shouting at clouds", "shout at clouds", "some of us have lives",
         "educate yourself", "embarrassing yourself", "try to keep up", "keep up, dear", "a liability",
-        "sad, bitter", "bitter woman", "bitter man",
+        "sad, bitter", "bitter woman", "bitter man", "needs a hobby", "need a hobby", "get a hobby", "pig-headed",
+        "pigheaded",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -67,7 +68,7 @@ CONTEMPT: dict[str, float] = {
         "ashamed of themselves", "absolute clowns", "total clowns", "bunch of muppets", "pack of",
         "talking shop", "as much use as a", "waste of everybody's time", "waste of everyone's time",
         "waste of all our time", "small-minded nonsense", "couldn't run a bath", "could not run a bath",
-        "like a row of stuffed", "shit show", "shitshow",
+        "like a row of stuffed", "shit show", "shitshow", "pig-headed", "pigheaded",
     ], 0.85),
 }
 
@@ -81,7 +82,7 @@ THREATS = [
     r"\b(?:i'?ll|i will|we'?ll|we will|gonna|going to)\s+(?:make\s+(?:you|him|her|them)\s+pay|sort\s+(?:you|him|her|them)\s+out|"
     r"get\s+(?:you|him|her|them)|come\s+round|come\s+for\s+(?:you|him|her|them)|burn|smash|kick|punch|hurt|finish\s+(?:you|him|her|them)|"
     r"ruin\s+(?:you|him|her|them)|destroy\s+(?:you|him|her|them))\b",
-    r"\bwatch\s+(?:your|his|her|their)\s+back\b",
+    r"\bwatch\s+(?:your|his|her|their)\s+back\b(?!\s+(?:with|around|near)\b)",  # "watch your back with her": a warning
     r"\bknow\s+where\s+(?:you|he|she|they)\s+lives?\b",
     r"\b(?:you'?ll|he'?ll|she'?ll|they'?ll|you will|he will|she will|they will)\s+(?:regret|pay\s+for|be\s+sorry)\b",
     r"\b(?:deserves?|needs?)\s+(?:a\s+)?(?:good\s+)?(?:slap|kicking|hiding|beating|punch)\b",

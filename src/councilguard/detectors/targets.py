@@ -47,6 +47,7 @@ _GENERIC_COUNCILLOR = caseless(
     r"(?!\s+(?:the|a|an|this|that|our|its|their|his|her|meetings?|committees?)\b)|\bvice[- ]chair\b|\b(?:a|one|another|fellow|this|that|the)\s+councillors?\b"
     r"|\bcouncillors?\b|\bcllrs?\b|\bthe mayor\b")
 _CHAIR_TITLE = caseless(r"\b(?:madam|mr|mister|vice)[\s-]*$")
+_COMMITTEE_CHAIR = caseless(r"\b(?:committee|cttee|council|working\s+group)[\s-]*$")  # "the planning committee chair"
 _GENERIC_STAFF = caseless(
     r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
     r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b")
@@ -60,7 +61,7 @@ _PUBLIC = caseless(
     r"\b(?:whoever|anyone\s+who|anybody\s+who|the\s+(?:person|people|man|woman|bloke|guy)\s+who)\b")
 # Members of the public by what they do: "the Scout leader", "the chippy owner on New Road", "that estate agent"
 _PUBLIC_ROLE = caseless(
-    r"\b(?:the|that|this|our|a|local)\s+(?:[\w'’-]+\s+){0,3}?(?:coordinator|leader|owner|organi[sz]er|secretary|treasurer|"
+    r"\b(?:the|that|this|our|a|local)\s+(?!glorified\b)(?:[\w'’-]+\s+){0,3}?(?:coordinator|leader|owner|organi[sz]er|secretary|treasurer|"
     r"reporter|journalist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
     r"manager|surgeon|builder|developer|estate\s+agent|agent|driver|warden|tenant|neighbour|cyclist|dog\s+walker|"
     r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b")
@@ -76,6 +77,28 @@ _STAFF_DESCRIBED = caseless(
     r"\b(?:the|that|this|a)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+(?:in|from|at|who\s+runs)\s+"
     r"the\s+(?:council\s+|parish\s+|clerk'?s\s+)?office\b|\bgroundsm[ae]n\b|\bgrounds\s*keepers?\b"
     r"|\b(?:a|another|new)\s+(?:deputy\s+)?clerk\b")
+# The council by its committees: "planning cttee tonight was a farce", "The finance committee is a bunch of…". Not
+# "the parish office": contempt for it is as often about the staff who work there.
+_COUNCIL_BODY = caseless(
+    r"\b(?:(?:the|our|this|tonight'?s|last\s+night'?s)\s+)?(?:planning|finance|amenities|open\s+spaces|"
+    r"personnel|staffing|grants?|general\s+purposes|policy(?:\s+and\s+resources)?|environment|events|recreation|"
+    r"leisure|burial|cemetery)\s+(?:committee|cttee|sub-committee)\b")
+_SENTENCE_END = re.compile(r"[.!?\n:]")
+
+
+def _subject_of_sentence(text: str, start: int, found: list[Mention]) -> bool:
+    """The office or committee is what its sentence is about: it opens the sentence (after at most one word,
+    "Honestly the parish office…") and no person is named in it ("Cllr Brookes's behaviour in the finance
+    committee", "the phone system in the parish office" are about something else)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    begin = ends[-1] if ends else 0
+    if len(text[begin:start].split()) > 1:
+        return False
+    stop = _SENTENCE_END.search(text, start)
+    end = stop.start() if stop else len(text)
+    return not any(begin <= m.start < end and m.kind in (COUNCILLOR, STAFF, PUBLIC, OTHER_AUTHORITY) for m in found)
+
+
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -189,10 +212,14 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     for m in _SELF_ROLE.finditer(text):
         add(Mention(m.start(), m.end(), SELF, "the author"))
     for m in _GENERIC_COUNCILLOR.finditer(text):
+        later = False
         if m.group(0).strip() == "chair" and not _CHAIR_TITLE.search(text, max(0, m.start() - 8), m.start()):
-            continue  # "a comfy chair", "the spare chairs": furniture; the office is "the Chair", "Madam Chair"
+            if not _COMMITTEE_CHAIR.search(text, max(0, m.start() - 14), m.start()):
+                continue  # "a comfy chair", "the spare chairs": furniture; the office is "the Chair", "Madam Chair"
+            later = True
         plural = m.group(0).lower().rstrip().endswith("s")
-        add(Mention(m.start(), m.end(), COUNCIL if plural else COUNCILLOR, m.group(0), named=not plural))
+        start = m.end() - len(m.group(0).lstrip()) if later else m.start()
+        add(Mention(start, m.end(), COUNCIL if plural else COUNCILLOR, text[start:m.end()], named=not plural, later=later))
     for m in _PUBLIC.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
     for m in _PUBLIC_DESCRIBED.finditer(text):
@@ -215,6 +242,9 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         words = m.group(0).split()
         if not any(w.lower() in known for w in words) and words[-1].lower() not in _NOT_A_SURNAME:
             add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
+    for m in _COUNCIL_BODY.finditer(text):
+        if _subject_of_sentence(text, m.start(), out):
+            add(Mention(m.start(), m.end(), COUNCIL, council.name, later=True))
     for m in _SELF.finditer(text):
         add(Mention(m.start(), m.end(), SELF, "the author"))
     addressee = addressee_kind(ctx)
@@ -225,11 +255,28 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         if v and v.group(1).lower() not in _NOT_NAMES:
             add(Mention(v.start(1), v.end(1), addressee, v.group(1)))
     elif not ctx.message.is_email:
+        opening = _opening_vocative(text, out)
         hail = _SALUTATION.search(text)
-        if hail is not None:
+        if opening is not None:
+            for m in _SECOND_PERSON.finditer(text, opening.end):
+                add(Mention(m.start(), m.end(), opening.kind, "you", later=True))
+        elif hail is not None:
             for m in _SECOND_PERSON.finditer(text, hail.end() - 1):
                 add(Mention(m.start(), m.end(), PUBLIC, "you", later=True))
     return sorted(out, key=lambda m: m.start), sorted(trained, key=lambda m: m.start)
+
+
+_OPENING = re.compile(r"^\s*(?:(?:Dear|Hi|Hello|To)\s+)?$")
+
+
+def _opening_vocative(text: str, found: list[Mention]) -> Mention | None:
+    """A post that opens by addressing a councillor or member of staff ("Cllr Baxter, I am done. You've…", "Helen,
+    I've had it with your obstruction"): its "you" is them, as in a reply to them."""
+    for m in found:
+        if m.kind in (COUNCILLOR, STAFF) and m.named and _OPENING.match(text[:m.start]) \
+                and re.match(r"\s*[,:—-]", text[m.end:m.end + 3]):
+            return m
+    return None
 
 
 def _member_kind(ctx: Context, member) -> str:
