@@ -122,6 +122,8 @@ def judged(ctx: Context) -> _Judged | None:
         parents = [parent] * len(texts)
         screen = _screen()
         read = screen.passes(texts, parents) if screen.available else [True] * len(texts)
+        # a passage with a hurtful word or slur is never ordinary text: the model reads it whatever the screen says
+        read = [ok or _has_hurtful_word(ctx, span) for ok, span in zip(read, spans)]
         civil = dict.fromkeys(_model().labels, 0.0)  # what the screen judged civil, the model need not read
         chosen = [i for i, ok in enumerate(read) if ok]
         model_probs = iter(_model().probabilities([texts[i] for i in chosen], [parents[i] for i in chosen]))
