@@ -35,6 +35,18 @@ def hits(text: str, replying_to: str | None = None) -> list[str]:
     ("Here's a draft objection to the parish council's own application. Copy it and send it in.",
      "objection to the parish council's own "),
     ("Fill the gallery and don't leave until they vote to drop the pitch fees claim.", "vote to drop the pitch fees claim"),
+    ("Let's fill the public gallery and not leave until they vote to drop the PlayQuest claim.",
+     "vote to drop the PlayQuest claim"),
+    ("The parish council's footpath order is a vanity project and I hope the county throws it out.",
+     "hope the county throws it out"),
+    ("I've written to the Planning Inspectorate in support of the developer.",
+     "written to the Planning Inspectorate in support of"),
+    ("I stepped down from the working group on the nursery case so that I can campaign openly for the nursery.",
+     "campaign openly for"),
+    # siding against the council, and rallying others against its scheme
+    ("Why I'm backing the market traders against my own council: a thread", "backing the market traders against my own council"),
+    ("The parish council's parking scheme goes to the county next week. Flood the county with objections and we can kill it.",
+     "Flood the county with objections"),
 ])
 def test_takes_the_other_side(text, words):
     assert words in hits(text)
@@ -47,6 +59,8 @@ def test_takes_the_other_side(text, words):
     # inside the council, negated, reported or asked
     ("I disagree with continuing the Fenwick claim, and I'll say so at the meeting, not in public.", None),
     ("I won't be speaking against the council's objection at the inquiry.", None),
+    ("I'm not backing the traders against the parish council; I'll make my case in committee.", None),
+    ("I won't be writing to the Planning Inspectorate in support of the appellant.", None),
     ("Residents asked whether they should put in a claim for the flooded drives.", None),
     ('He told the paper the claimants "have my full support", which is his business, not the council\'s.', None),
     # signposting the process

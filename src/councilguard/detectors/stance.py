@@ -35,14 +35,17 @@ AGAINST = caseless(
     rf"\b(?:throws?|throwing|chucks?)\s+out\s+{_COUNCIL}'?s?\s+(?:case|appeal|application|claim)\b|"
     rf"\b(?:sign|signed|share|join)\b[^.!?\n]{{0,40}}\b(?:to\s+)?(?:stop|block|overturn|fight|halt|scrap|defeat)\s+{_COUNCIL}'?s?\b|"
     rf"\b(?:object|objecting)\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?(?:planning\s+)?application\b|"
-    rf"\b(?:witness\s+statement|evidence)\s+for\s+[^.!?\n]{{0,40}}\b(?:claim|case)\s+against\s+{_COUNCIL}\b")
+    rf"\b(?:witness\s+statement|evidence)\s+for\s+[^.!?\n]{{0,40}}\b(?:claim|case)\s+against\s+{_COUNCIL}\b|"
+    rf"\b(?:backing|back|support(?:ing)?|siding\s+with|side\s+with|standing\s+with)\s+(?:the\s+)?[\w'’ -]{{1,40}}?\s+"
+    rf"against\s+{_COUNCIL}\b")
 # Taking the other side in a matter the council is party to: backing the claimant, testifying or advising
 # for them, wishing them the win, urging claims. Each needs a legal matter named in the message or the post
 # it replies to (LEGAL_MATTER), so "I hope the fete goes well" and "my money's on the Rovers" stay clear.
 LEGAL_MATTER = caseless(
     r"\b(?:court|case|claims?|tribunal|hearing|inquiry|inspector|judge|appeal|judicial\s+review|eviction|possession|"
     r"lease\s+(?:notice|dispute)|dispute|legal\s+(?:fund|costs|fees|action|challenge)|solicitor|barrister|lawyer|defence|"
-    r"witness\w*|sue|suing|sued|settle|settlement|insur\w+|footpath\s+order|objection)\b")
+    r"witness\w*|sue|suing|sued|settle|settlement|insur\w+|footpath\s+order|objection|inspectorate|no[- ]win[- ]no[- ]fee|"
+    r"counter-?claim)\b")
 SIDES = caseless(
     r"\bha(?:s|ve)\s+my\s+(?:full\s+|total\s+|complete\s+|100%\s+)?(?:support|backing)\b|"
     r"\b(?:a\s+councillor|some\s+of\s+us|I'?m)\s+on\s+(?:their|his|her|the\s+[\w']+)\s+side\b|"
@@ -59,19 +62,25 @@ SIDES = caseless(
     r"(?:defence|case|claim|appeal)\b|\b(?:message|contact|ring|call|e-?mail)\s+(?:his|her|their)\s+(?:solicitor|lawyer|barrister)\b|"
     r"\bchip\s+in\s+for\s+your\s+(?:solicitor|lawyer|legal\s+costs)\b|\bmake\s+them\s+take\s+you\s+to\s+court\b|"
     r"\bput\s+in\s+(?:a\s+)?claims?\b|(?:^|[.!?:,]\s*)claim\s+against\s+(?:them|the\s+council)\b|"
-    r"\b(?:fighting|legal)\s+fund\b")
+    r"\b(?:fighting|legal)\s+fund\b|"
+    r"\b(?:written|wrote|write|writing)\s+to\s+the\s+(?:planning\s+)?inspector(?:ate)?\s+in\s+support\s+of\b|"
+    r"\b(?:I'?ll|I\s+will)\s+be\s+there\s+to\s+say\s+so\b|\bshould\s+counter-?claim\b|\bno[- ]win[- ]no[- ]fee\b|"
+    r"\bcampaign\s+(?:openly|publicly)\s+for\b")
 # Opposing what the council itself is doing (its application, order, claim or case), in the author's own voice
 OPPOSES = caseless(
     rf"\b(?:stop|block|overturn|fight|defeat|scrap|halt|beat)\s+{_COUNCIL}'?s\b|"
     rf"\bobjection\s+to\s+{_COUNCIL}'?s\s+(?:own\s+)?|"
-    r"\b(?:vote|agree|agrees|decide|decides)\s+to\s+drop\s+the\s+(?:[\w'-]+\s+){0,2}(?:claim|case|appeal|order|eviction)\b")
+    r"\b(?:vote|agree|agrees|decide|decides)\s+to\s+drop\s+the\s+(?:[\w'-]+\s+){0,2}(?:claim|case|appeal|order|eviction)\b|"
+    r"\bhope\s+(?:the\s+)?(?:county|inspector|court|judge|tribunal|district)\s+(?:throws?|chucks?|kicks?|turns?)\s+(?:it|them)\s+"
+    r"(?:out|down)\b")
 # Acting inside the council is how a councillor should raise disagreement, not a public position
 _INSIDE = caseless(r"\b(?:at|in)\s+(?:the\s+)?(?:next\s+)?(?:full\s+council|committee|closed\s+session|the\s+chamber|"
                    r"(?:the\s+)?meeting)\b|\bthrough\s+the\s+council\b|\bto\s+the\s+clerk\b|\bnot\s+in\s+public\b")
 # Rallying people against it (in a message that names the council)
 RALLY = caseless(
     r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
-    rf"{LOCAL_COUNCILLOR}\b|\bwe\s+can\s+stop\s+(?:this|them|it)\b")
+    rf"{LOCAL_COUNCILLOR}\b|\bwe\s+can\s+(?:stop|kill|block|defeat)\s+(?:this|them|it)\b|"
+    r"\bflood\s+(?:the\s+\w+|them)\s+with\s+(?:objections|complaints|e-?mails|letters)\b")
 
 
 @detector("stance.counter-to-council")
@@ -84,7 +93,8 @@ def counter_to_council(ctx: Context, params):
         return
     for rx, does in ((AGAINST, "takes a public position against"), (RALLY, "rallies people against")):
         for m in rx.finditer(text):
-            if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) or ctx.doc.asked(m.start()):
+            if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) or ctx.doc.asked(m.start()) \
+                    or _negated(ctx, m.start()):
                 continue
             yield Hit(spans=((m.start(), m.end()),), score=0.8, why=f"It {does} the council (\u201c{m.group(0)}\u201d).",
                       data={"detector": "stance.counter-to-council"})
@@ -112,10 +122,14 @@ def _own_act(ctx: Context, m: re.Match) -> bool:
     if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()) or ctx.doc.asked(m.start()):
         return False
     sent = ctx.doc.sentence_at(m.start())
-    before = ctx.text[max(sent.start, m.start() - 30):m.start()].lower()
-    if re.search(r"\b(?:not|never|won'?t|wouldn'?t|shouldn'?t|no)\b[^.!?]*$", before):
-        return False
-    return not _INSIDE.search(ctx.text, sent.start, sent.end)
+    return not _negated(ctx, m.start()) and not _INSIDE.search(ctx.text, sent.start, sent.end)
+
+
+def _negated(ctx: Context, start: int) -> bool:
+    """A negation among the three words before: "I won't be backing…", not "…and not leave until they vote to drop…"."""
+    sent = ctx.doc.sentence_at(start)
+    before = re.findall(r"[a-z'’]+", ctx.text[max(sent.start, start - 30):start].lower())[-3:]
+    return any(w in ("not", "never", "no", "wont", "wouldnt", "shouldnt") or w.endswith(("n't", "n’t")) for w in before)
 
 
 def _takes_other_side(ctx: Context):
