@@ -146,6 +146,19 @@ def test_below_its_threshold_a_passage_about_someones_health_is_left_to_the_pers
 
 
 @pytest.mark.parametrize("text, reported", [
+    # an insinuation is reported from the insinuation threshold (0.0 here) ...
+    ("Cllr Kerr voted to close the footpath. Her garden backs onto it. You do the maths.", True),
+    # ... the same facts stated plainly only from the rule's threshold (1.0 here); an insinuation quoted is not the author's
+    ("Cllr Kerr voted to close the footpath. Her garden backs onto it.", False),
+    ('Cllr Kerr voted to close the footpath. Her garden backs onto it. "You do the maths," someone wrote.', False),
+])
+def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reported):
+    checker = judged_pack(tmp_path, ", threshold: 1.0, insinuation_threshold: 0.0")
+    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+    assert any(f.rule == "untrue-statement" and f.detector == "judge.conduct" for f in report.findings) is reported
+
+
+@pytest.mark.parametrize("text, reported", [
     ("Someone shouted 'spastic' at a lad in a wheelchair outside the Co-op. That is not acceptable; say something if you hear it.",
      False),  # the slur is someone else's, reported to condemn it
     ("The lad in the wheelchair outside the Co-op is a spastic and everyone knows it.", True),  # the author's own

@@ -53,6 +53,24 @@ FACTUAL_BASIS = caseless(
     r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
     r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record)\b")
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
+# Insinuation: an allegation left for the reader to complete ("Cllr Kerr's garden backs onto the footpath. You do the
+# maths."). The conduct model's untrue-statement head is less sure of these than the cue warrants (judge.conduct's
+# ``insinuation_threshold``).
+INSINUATION = caseless(
+    r"\b(?:you\s+do\s+the\s+math?s|(?:i'?m|i\s+am)\s+(?:just|only)\s+saying|just\s+saying|funny\s+old\s+world|"
+    r"funny,?\s+(?:isn'?t\s+it|that|how)|interesting\s+(?:that|how)|draw\s+your\s+own\s+conclusions?|"
+    r"make\s+of\s+(?:that|it|this|him|her|them)\s+what\s+you\s+will|(?:i'?m\s+)?not\s+suggesting\s+anything|"
+    r"(?:just\s+)?putting\s+it\s+out\s+there|can\s+anyone\s+confirm|asking\s+for\s+a\s+(?:friend|village|neighbour)|"
+    r"coincidence\??|no\s+smoke\s+without\s+fire|would\s+explain\s+a\s+lot|not\s+saying\s+it'?s\s+true|"
+    r"(?:word|talk)\s+in\s+the\s+pub|everyone\s+knows|ask\s+yourselves?\s+why|makes?\s+you\s+(?:wonder|think))\b|🤔")
+
+
+def insinuates(ctx: Context, span) -> bool:
+    """Whether the passage holds an insinuation cue in the author's own words."""
+    return any(not ctx.doc.others_words(m.start(), m.end())
+               for m in INSINUATION.finditer(ctx.text, span.start, span.end))
+
+
 REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
                       r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
 REFUSED = caseless(r"\b(?:won'?t|will\s+not|don'?t|do\s+not)\s+(?:have|let|tolerate|allow|accept)\b[^.!?]{0,40}$")

@@ -28,6 +28,7 @@ from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.conduct import hurtful_words, negated, reported_to_condemn
+from councilguard.detectors.defamation import insinuates
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.pii_facts import find_cues
@@ -60,6 +61,11 @@ class JudgeParams(BaseModel):
                     "(health, a criminal record, a complaint, a child's details): the model reads a welfare message "
                     "(\"Mrs Jenkins has dementia and needs a visit\") as disrespect, and that binds ``threshold``; "
                     "passages with such a fact are left to the personal-data rule below it")
+    insinuation_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="a lower probability at which to report a passage that insinuates (\"You do the maths\", \"I'm "
+                    "just saying\", \"Funny old world\"): insinuation is how an allegation is made without stating it, "
+                    "and the model is then less sure than the cue warrants")
     needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
     not_handovers: bool = Field(
         default=False, description="not for a reply that only hands the remark to the Clerk (\"Noted, and passed to "
@@ -149,6 +155,9 @@ def conduct(ctx: Context, params: JudgeParams):
     if params.plain_threshold is not None and params.plain_threshold <= p < threshold \
             and not find_cues(ctx.text[chunk.start:chunk.end]):
         threshold = params.plain_threshold
+    if params.insinuation_threshold is not None and params.insinuation_threshold <= p < threshold \
+            and insinuates(ctx, chunk):
+        threshold = params.insinuation_threshold
     if p < threshold:
         if (p >= CLOSE * threshold and not ctx.cache.get("judge.reported")
                 and not any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx))):
