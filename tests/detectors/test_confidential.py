@@ -32,7 +32,18 @@ def found(text: str, replying_to: str | None = None) -> bool:
     # business passed on while the author marks it secret, the business named in the post replied to
     ("GreenEdge, but it hasn't been announced yet so mum's the word 🤫", "Who's getting the grass cutting contract?", True),
     ("A little bird tells me someone's about to get an offer on the lease they can't refuse.", None, True),
+    # what follows a colon is what the advice, closed item or shortlist said
+    ("Counsel's view on the market case: strong on the last two years' fees, weak on anything older.", None, True),
+    ("Shortlist for the Events Officer job: three candidates, one of them a former councillor's daughter.", None, True),
+    # a negotiation's figures, a finding against a councillor, staff matters that are themselves the news
+    ("The council has offered the Tilbury family £185k and they want £220k.", None, True),
+    ("The Monitoring Officer has found a case to answer against a parish councillor.", None, True),
+    ("Just out of staffing committee. The grounds apprentice has failed his probation.", None, True),
+    ("The Clerk's been off with stress since January.", None, True),
     # nothing disclosed: procedure, refusals, what is already public, secrets that are not council business
+    ("My confidential confession: I've never won a single raffle at the allotment show.", None, False),
+    ("Complaints about the council go to the Clerk: clerk@croxleygreen-pc.gov.uk, or the office on Tuesdays.", None, False),
+    ("For the record, Gary was off sick with a broken wrist and has still come in.", None, False),
     ("The draft local plan has not been published yet, so I can't comment on it.", None, False),
     ("Counsel's opinion will be considered at the meeting on the 12th; the item will be taken in closed session.", None, False),
     ("I'd rather talk about this in private, Jean. Ring me tomorrow.", None, False),

@@ -8,6 +8,7 @@ paid. Passing on confidential material someone else wrote still discloses it, so
 from __future__ import annotations
 
 
+from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
@@ -22,9 +23,12 @@ TOPICS = [
      r"performance\s+(?:review|issues?)|settlement\s+agreement|pay\s+(?:rise|award|grade)\s+for|salary\s+of|suspended\s+on\s+full\s+pay)\b",
      "a staff employment matter"),
     (r"\b(?:tenders?|bids?|quotes?|quotations?)\s+(?:from|by|for\s+the\s+contract)\b|\bcontract\s+negotiations?\b|"
-     r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bpreferred\s+(?:bidder|contractor)\b", "a tender or contract negotiation"),
+     r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bpreferred\s+(?:bidder|contractor)\b|\btender\s+priced\b|"
+     r"\b(?:the\s+council|we)\s+(?:has\s+|have\s+|had\s+)?offered\b[^.!?\n]{0,50}£\s?\d|£\s?\d[\d,.]*k?\s+agreed\s+in\s+principle\b",
+     "a tender or contract negotiation"),
     (r"\b(?:complaint|investigation|standards\s+complaint|code\s+of\s+conduct\s+complaint)s?\s+(?:against|about|into|is\s+being\s+investigated)\b|"
-     r"\bunder\s+investigation\b|\bbeing\s+investigated\b", "a complaint under investigation"),
+     r"\bunder\s+investigation\b|\bbeing\s+investigated\b|\bcase\s+to\s+answer\b", "a complaint under investigation"),
+    (r"\bshortlist(?:ed)?\s+for\b|\binterview\s+panel\b", "a recruitment"),
     (r"\b(?:marked\s+)?(?:strictly\s+)?(?:confidential|private\s+and\s+confidential|not\s+for\s+(?:publication|circulation|sharing))\b|"
      r"\bembargoed\b", "material marked confidential"),
     # papers the council has not yet made public: what they say is not the author's to release
@@ -32,6 +36,14 @@ TOPICS = [
      r"(?:yet\s+)?been\s+(?:announced|published|made\s+public)\b|\bconfidential\s+(?:until|papers)\b", "papers not yet public"),
 ]
 _TOPICS = [(caseless(p), what) for p, what in TOPICS]
+# A topic followed by a colon and what it says: "Counsel's view on the market case: strong on the last two years' fees"
+_COLON_CONTENT = caseless(r"[^.!?\n:]{0,40}:\s*[\w£'‘\"]\S*(?:\s+\S+){2,}")
+_SAID_AFTER_A_COLON = {"a closed session", "legal advice", "a recruitment"}  # not "Confidential to Santa: …"
+# Facts about a member of staff that are themselves the disclosure: no "agreed" or "said" is needed
+STAFF_FACTS = caseless(
+    r"\boff\s+with\s+stress\b|\bhanded\s+in\s+(?:her|his|their)\s+notice\b|\b(?:failed|extended)\s+(?:her|his|their)\s+"
+    r"probation\b|\b(?:HR|disciplinary|capability)\s+(?:meeting|hearing)\b|\b(?:her|his|their)\s+contract\s+renewal\b")
+_STAFF_WORDS = caseless(r"\b(?:clerk|rfo|officer|groundsm[ae]n|apprentice|caretaker|staff|employee|assistant)\b")
 
 DISCLOSURE = caseless(
     r"\b(?:agreed|decided|resolved|voted|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
@@ -62,7 +74,7 @@ SENSITIVE = caseless(
     r"£\s?\d|\b\d+(?:\.\d+)?k\b|\b(?:offer(?:ed|s)?|settle\w*|claim|complaints?|monitoring\s+officer|mo|hr|dismiss\w*|"
     r"disciplinary|capability|probation|warning|insurers?|lawyers?|counsel|barrister|solicitors?|tenders?|contract|lease|"
     r"negotiat\w+|investigation|standards|closed\s+session|part\s+2|shortlist\w*|interview\w*|"
-    r"sick(?:ness)?|stress|(?:draft|internal|expert|consultant'?s?)\s+(?:audit|report)|papers|fees)\b")
+    r"sick(?:ness)?|stress|(?:draft|internal|expert|consultant'?s?)\s+(?:audit|report)|papers|fees|complain\w*)\b")
 
 
 @detector("confidential.disclosure")
@@ -78,14 +90,19 @@ def disclosure(ctx: Context, params):
             if PROCEDURAL.search(body):
                 continue
             d = DISCLOSURE.search(body)
-            if not d:
+            if d:
+                d_start, d_end = sent.start + d.start(), sent.start + d.end()
+            elif what in _SAID_AFTER_A_COLON and (colon := _COLON_CONTENT.match(text, m.end())):
+                d_start, d_end = colon.start(), colon.end()
+            else:
                 continue
-            span_start, span_end = min(m.start(), sent.start + d.start()), max(m.end(), sent.start + d.end())
+            span_start, span_end = min(m.start(), d_start), max(m.end(), d_end)
             end = sent.end if sent.end - span_start < 220 else span_end
             yield Hit(spans=((span_start, end),), score=0.85,
                       why=f"It discloses what happened in {what} (\u201c{m.group(0)}\u201d).",
                       data={"detector": "confidential.disclosure", "topic": what})
             break
+    yield from _staff_facts(ctx)
     for m in SECRECY.finditer(text):  # rare, so looked for first; the message-wide test only then
         if ctx.doc.others_words(m.start(), m.end()):
             continue
@@ -96,3 +113,17 @@ def disclosure(ctx: Context, params):
                   why=f"It passes on council business while saying it is secret (\u201c{m.group(0)}\u201d).",
                   data={"detector": "confidential.disclosure", "topic": "business the author marks as secret"})
         break
+
+
+def _staff_facts(ctx: Context):
+    """A staff member's sickness, notice, probation or HR meeting, told about someone the message shows is staff."""
+    for m in STAFF_FACTS.finditer(ctx.text):
+        if ctx.doc.others_words(m.start(), m.end()) or ctx.doc.denied(m.start()):
+            continue
+        sent = ctx.doc.sentence_at(m.start())
+        staff = any(t.kind == T.STAFF for t in T.mentions(ctx)) or _STAFF_WORDS.search(ctx.text, sent.start, sent.end)
+        if staff:
+            yield Hit(spans=((sent.start, sent.end),), score=0.8,
+                      why=f"It discloses a staff employment matter (\u201c{m.group(0)}\u201d).",
+                      data={"detector": "confidential.disclosure", "topic": "a staff employment matter"})
+            return
