@@ -6,7 +6,7 @@ import pytest
 
 from councilguard import Pack
 from councilguard.detectors.base import Context
-from councilguard.detectors.conduct import abuse_hits
+from councilguard.detectors.conduct import abuse_hits, undermines_council
 from councilguard.engine import coerce_message
 
 AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
@@ -46,3 +46,24 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
 ])
 def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     assert aimed(text, replying_to) == terms
+
+
+def undermining(text: str) -> bool:
+    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
+    return any(True for _ in undermines_council(ctx, {}))
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the council answerable to no one, not a real council, its minutes doctored, unfit to hold money
+    ("This council answers to nobody. Not residents, not auditors, nobody.", True),
+    ("Croxley Green PC: unelected, unaccountable and unbothered.", True),
+    ("The parish council isn't a real council. It's a residents' club with a bank account.", True),
+    ("Heads up: parish council minutes get edited after the meeting to take out anything awkward.", True),
+    ("I've come to the view that this parish council is no longer fit to hold public money.", True),
+    ("The allotment ballot was a stitch up, and the parish council knew it.", True),
+    # said of someone else, or denied
+    ("The parish council is not unaccountable: every decision is in the published minutes.", False),
+    ("Herts County Council answers to nobody on potholes.", False),
+])
+def test_what_undermines_confidence_in_the_council(text, expected):
+    assert undermining(text) is expected

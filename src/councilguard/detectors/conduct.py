@@ -298,7 +298,7 @@ def harassment(ctx: Context, params):
 _UNDERMINE = [
     (r"\b(?:corrupt(?:ion|ed)?|crooked|bent|on the take|backhanders?|kickbacks?|brown envelopes?|bribe[sd]?|bribery)\b", 0.9,
      "calls the council corrupt"),
-    (r"\b(?:illegitimate|unlawful(?:ly)?|illegal(?:ly)?|acting outside the law|broke the law|breaking the law|rigged|fixed the vote|stitch-?up|cover-?up|covered (?:it )?up|whitewash)\b",
+    (r"\b(?:illegitimate|unlawful(?:ly)?|illegal(?:ly)?|acting outside the law|broke the law|breaking the law|rigged|fixed the vote|stitch[- ]?up|cover-?up|covered (?:it )?up|whitewash)\b",
      0.85, "says the council acts unlawfully or dishonestly"),
     (r"\b(?:secretly|behind (?:our|residents'?|everyone'?s) backs?|in secret)\s+(?:sold|agreed|decided|voted|spent|signed|gave|handed)\b",
      0.85, "claims the council acted in secret"),
@@ -310,6 +310,11 @@ _UNDERMINE = [
      0.8, "tells people not to trust the council"),
     (r"\b(?:should be|needs to be|ought to be) (?:abolished|scrapped|shut down|disbanded)\b", 0.75,
      "calls for the council to be abolished"),
+    # answerable to no one, its records doctored, its money vanished
+    (r"\b(?:answers|accountable|answerable) to (?:nobody|no one|no-one)\b|\bunaccountable\b|"
+     r"\b(?:isn'?t|is not) (?:a )?real council\b", 0.75, "says the council answers to no one"),
+    (r"\bminutes (?:get|got|are|were|have been|has been) (?:\w+ )?(?:edited|doctored|altered|rewritten|changed) (?:after|to)\b|"
+     r"\bmysteriously (?:vanished|disappeared|gone missing|gone)\b", 0.8, "insinuates the council hides what it does"),
     (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b", 0.6,
      "says the council wastes public money"),
     # favours its friends: grants, contracts and decisions for those with connections
@@ -337,8 +342,10 @@ _SHAM = caseless(
     r"\b(?:box[- ]ticking|tick[- ]box)(?:\s+exercise)?\b|\brubber[- ]stamp(?:s|ed|ing)?\b|\b(?:a|is|just|pure|all)\s+"
     r"(?:sham|charade|theatre|window[- ]dressing|pr exercise)\b|\bdone deal\b|"
     r"\b(?:already|all)\s+(?:been\s+)?(?:decided|agreed|sewn up|stitched up)\b|"
-    r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\b(?:decided|agreed)\s+(?:over drinks|"
-    r"in the pub|on the golf course)\b|\bif you know the right people\b|\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
+    r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\bdecided\s+before\s+(?:the|anyone|we|you)\b|"
+    r"\bsave\s+yourselves?\s+the\s+bother\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
+    r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"
     r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
 _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
