@@ -33,6 +33,13 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("I'll type this slowly so you can follow: the county empties the bins. Try to keep up, dear.",
      "Why hasn't the council emptied the bins?", ["try to keep up"]),
     ("Please read the papers; I know Cllr Price won't, because he's too lazy and too arrogant.", None, ["arrogant"]),
+    # put-downs of a member of staff, and stirring others up against one
+    ("Every council in Herts gets the officers it deserves and boy did we get the dregs.", None, ["the dregs"]),
+    ("Helen, leave the legal questions to those of us who understand them and stick to the photocopying.", None,
+     ["stick to the photocopying"]),
+    ("The Clerk handles them. Tell her what you think at Thursday's open session.", None, ["Tell her what you think"]),
+    ("Shona's running the meeting on Thursday. I say we all turn up and grill her til she cries.", None,
+     ["grill her til she cries"]),
     # aimed at no one: an act condemned, a thing called a disgrace, a compound noun, an insult reported to condemn it
     ("Whoever let their dog foul the play area: absolutely disgusting.", None, []),
     ("Agreed, Yvonne, it's a disgrace. I've reported it again on the county's site.",

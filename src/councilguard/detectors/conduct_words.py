@@ -41,7 +41,10 @@ INSULTS: dict[str, float] = {
         "vindictive old", "insufferable", "worthless", "shouting at clouds", "shout at clouds", "some of us have lives",
         "educate yourself", "embarrassing yourself", "try to keep up", "keep up, dear", "a liability",
         "sad, bitter", "bitter woman", "bitter man", "needs a hobby", "need a hobby", "get a hobby", "pig-headed",
-        "pigheaded",
+        "pigheaded", "the dregs", "nobody cares about your", "no one cares about your", "do your job for once",
+        "do your job for a change", "stick to the photocopying", "stick to photocopying", "stick to the typing",
+        "stick to moaning", "ask someone competent",
+        "get someone competent",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -97,6 +100,10 @@ INCITEMENT = [
     r"\b(?:give|make)\s+(?:her|him|them)\s+(?:hell|a\s+hard\s+time)\b",
     r"\bname\s+and\s+shame\b",
     r"\b(?:sack|fire|get\s+rid\s+of)\s+(?:her|him|the\s+clerk|the\s+groundsm[ae]n)\b",
+    r"\btell\s+(?:her|him)\s+what\s+(?:you|they|we)\s+think\b",
+    r"\b(?:grill|hound|hassle|bombard)\s+(?:her|him|them)\s+(?:til+|until)\s+(?:s?he|they)\s+(?:cr(?:y|ies)|cracks?|breaks?|"
+    r"quits?|resigns?|gives?\s+up)\b",
+    r"\bturn\s+up\s+at\s+(?:the|her|his)\s+(?:office|house|door|home)\b[^.!?]{0,30}\b(?:and\s+)?demand\b",
 ]
 
 # Harassment: persistent targeting or intimidation of an individual.
