@@ -74,3 +74,13 @@ def undermining(text: str) -> bool:
 ])
 def test_what_undermines_confidence_in_the_council(text, expected):
     assert undermining(text) is expected
+
+
+@pytest.mark.parametrize("text,kind", [
+    # "the man" after a named person is that person
+    ("Gary Doyle has mown over the daffodils again. The man is a walking disaster.", "staff"),
+    ("Met a chap at the fete who told me the Green is a disgrace. The man is a walking disaster.", "public"),
+])
+def test_the_man_is_the_person_just_named(text, kind):
+    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
+    assert [h.target.kind for h in abuse_hits(ctx)] == [kind]

@@ -58,6 +58,9 @@ def found(text: str, kind: str) -> list[str]:
     ("planning cttee tonight was a farce.", T.COUNCIL, "planning cttee"),
     ("The finance committee is a bunch of headless chickens.", T.COUNCIL, "The finance committee"),
     ("The planning committee chair is an arrogant little tinpot dictator.", T.COUNCILLOR, "chair"),
+    # the council's own post holders, after the council's name has taken "council's"
+    ("The council's clerk is useless.", T.STAFF, "clerk"),
+    ("The council's staff couldn't run a tap.", T.STAFF, "staff"),
 ])
 def test_described_targets_are_found(text, kind, words):
     assert words in found(text, kind)

@@ -109,7 +109,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             if term in WEAK and not (target.end <= sent.start and _exclaimed_about(ctx, target, sent.start)) \
                     and not _predicated(text, m.start, m.end, target, sent.start):
                 continue
-            out.append(AbuseHit(m.start, m.end, term, m.value, target, kind))
+            out.append(AbuseHit(m.start, m.end, term, m.value, _antecedent(ms, target), kind))
     for pattern, kind, score in ((_THREATS, "threat", 0.95), (_INCITE, "incitement", 0.8)):
         for rx in pattern:
             for m in rx.finditer(text):
@@ -157,6 +157,19 @@ _UNKNOWN = caseless(r"^(?:to\s+)?(?:whoever|anyone\s+who|anybody\s+who)\b")
 
 def _unknown_wrongdoer(target: T.Mention) -> bool:
     return target.kind == T.PUBLIC and bool(_UNKNOWN.match(target.name))
+
+
+_THE_PERSON = caseless(r"^(?:the|that|this)\s+(?:man|woman|bloke|guy|lady|chap|fella)$")
+
+
+def _antecedent(ms: list[T.Mention], target: T.Mention) -> T.Mention:
+    """"Gary Doyle has mown over the daffodils again. The man is a walking disaster.": "the man" is the person just
+    named (within 200 characters before), whoever they are."""
+    if target.kind != T.PUBLIC or not _THE_PERSON.match(target.name.strip()):
+        return target
+    before = [m for m in ms if m.end <= target.start and target.start - m.end < 200 and m.named
+              and m.kind in (T.COUNCILLOR, T.STAFF, T.PUBLIC)]
+    return before[-1] if before else target
 
 
 def _carried_target(ctx: Context, ms: list[T.Mention], sentence_start: int) -> T.Mention | None:

@@ -43,7 +43,8 @@ INSULTS: dict[str, float] = {
         "sad, bitter", "bitter woman", "bitter man", "needs a hobby", "need a hobby", "get a hobby", "pig-headed",
         "pigheaded", "the dregs", "nobody cares about your", "no one cares about your", "do your job for once",
         "do your job for a change", "stick to the photocopying", "stick to photocopying", "stick to the typing",
-        "stick to moaning", "ask someone competent",
+        "stick to moaning", "ask someone competent", "stupidity", "walking disaster", "silly little girl",
+        "silly little boy", "silly girl", "playing at politics", "all the charm of", "the personality of a", "shit",
         "get someone competent",
     ], 0.9),
 }
@@ -53,7 +54,7 @@ WEAK: set[str] = {"useless", "pathetic", "incompetent", "inept", "clueless", "ar
                   "sheep", "bunch of", "shower of", "dog", "cow", "rat", "rats", "snake", "snakes", "worm",
                   "toad", "pig", "pigs", "knob", "cock", "dick", "witch", "fool", "fools", "troll", "bully",
                   "shut up", "get lost", "dumb", "dense", "karen", "git", "loser", "losers", "sad little", "melt",
-                  "melts", "a liability", "insufferable", "worthless", "not the brightest"}
+                  "melts", "a liability", "insufferable", "worthless", "not the brightest", "shit"}
 
 # Contempt for an institution or decision; not an insult of a person on its own.
 CONTEMPT: dict[str, float] = {
@@ -85,7 +86,8 @@ THREATS = [
     r"\b(?:i'?ll|i will|we'?ll|we will|gonna|going to)\s+(?:make\s+(?:you|him|her|them)\s+pay|sort\s+(?:you|him|her|them)\s+out|"
     r"get\s+(?:you|him|her|them)|come\s+round|come\s+for\s+(?:you|him|her|them)|burn|smash|kick|punch|hurt|finish\s+(?:you|him|her|them)|"
     r"ruin\s+(?:you|him|her|them)|destroy\s+(?:you|him|her|them))\b",
-    r"\bwatch\s+(?:your|his|her|their)\s+back\b(?!\s+(?:with|around|near)\b)",  # "watch your back with her": a warning
+    r"\bwatch\s+(?:your|his|her|their)\s+back\b(?!\s+(?:with|around|near)\b)",
+    r"\bto\s+watch\s+(?:himself|herself|themselves)\b",  # "watch your back with her": a warning
     r"\bknow\s+where\s+(?:you|he|she|they)\s+lives?\b",
     r"\b(?:you'?ll|he'?ll|she'?ll|they'?ll|you will|he will|she will|they will)\s+(?:regret|pay\s+for|be\s+sorry)\b",
     r"\b(?:deserves?|needs?)\s+(?:a\s+)?(?:good\s+)?(?:slap|kicking|hiding|beating|punch)\b",
@@ -101,6 +103,7 @@ INCITEMENT = [
     r"\bname\s+and\s+shame\b",
     r"\b(?:sack|fire|get\s+rid\s+of)\s+(?:her|him|the\s+clerk|the\s+groundsm[ae]n)\b",
     r"\btell\s+(?:her|him)\s+what\s+(?:you|they|we)\s+think\b",
+    r"\blet'?s\s+(?:all\s+)?make\s+\S+\s+life\s+(?:a\s+)?(?:hell|misery)\b",
     r"\b(?:grill|hound|hassle|bombard)\s+(?:her|him|them)\s+(?:til+|until)\s+(?:s?he|they)\s+(?:cr(?:y|ies)|cracks?|breaks?|"
     r"quits?|resigns?|gives?\s+up)\b",
     r"\bturn\s+up\s+at\s+(?:the|her|his)\s+(?:office|house|door|home)\b[^.!?]{0,30}\b(?:and\s+)?demand\b",

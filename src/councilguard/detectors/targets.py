@@ -99,6 +99,11 @@ def _subject_of_sentence(text: str, start: int, found: list[Mention]) -> bool:
     return not any(begin <= m.start < end and m.kind in (COUNCILLOR, STAFF, PUBLIC, OTHER_AUTHORITY) for m in found)
 
 
+# "The council's clerk", "the council's staff": the council's name is found first and takes "council's", so the
+# post after it is found on its own
+_COUNCILS_OWN_STAFF = caseless(
+    r"\b(?:council|parish|pc)['’]s\s+((?:deputy\s+)?(?:clerk|rfo|staff|officers?|employees?|groundsm[ae]n|caretaker|"
+    r"office\s+staff|events\s+officer))\b")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -204,6 +209,10 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False))
     for m in _STAFF_DESCRIBED.finditer(text):
         add(Mention(m.start(), m.end(), STAFF, m.group(0), named=False, later=True))
+    for m in _COUNCILS_OWN_STAFF.finditer(text):
+        post = m.group(1).lower()
+        add(Mention(m.start(1), m.end(1), STAFF, m.group(1), named=not post.endswith("s") and "staff" not in post,
+                    later=True))
     _disguised(ctx, add)
     for m in _TITLE_NAME.finditer(text):
         title = m.group(1).lower()
