@@ -40,6 +40,7 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("The Clerk handles them. Tell her what you think at Thursday's open session.", None, ["Tell her what you think"]),
     ("Shona's running the meeting on Thursday. I say we all turn up and grill her til she cries.", None,
      ["grill her til she cries"]),
+    ("Dev Patel had better watch himself. I've got a long memory.", None, ["better watch himself"]),
     # aimed at no one: an act condemned, a thing called a disgrace, a compound noun, an insult reported to condemn it
     ("Whoever let their dog foul the play area: absolutely disgusting.", None, []),
     ("Agreed, Yvonne, it's a disgrace. I've reported it again on the county's site.",

@@ -40,7 +40,13 @@ def found(text: str, replying_to: str | None = None) -> bool:
     ("The Monitoring Officer has found a case to answer against a parish councillor.", None, True),
     ("Just out of staffing committee. The grounds apprentice has failed his probation.", None, True),
     ("The Clerk's been off with stress since January.", None, True),
+    ("Our Deputy Clerk is on a final written warning. Not saying what for.", None, True),
+    ("Screenshot of the Clerk's confidential email to councillors about the insurance claim below 👇", None, True),
+    ("Rec changing rooms bids are in: three of them between £310k and £365k.", None, True),
+    ("Lease talks on the pavilion kiosk: the tenant wants ten years at £350 a month, we're offering five.", None, True),
     # nothing disclosed: procedure, refusals, what is already public, secrets that are not council business
+    ("If a councillor ever leaked Part 2 papers here, I'd expect them to be reported to the Monitoring Officer.", None,
+     False),
     ("My confidential confession: I've never won a single raffle at the allotment show.", None, False),
     ("Complaints about the council go to the Clerk: clerk@croxleygreen-pc.gov.uk, or the office on Tuesdays.", None, False),
     ("For the record, Gary was off sick with a broken wrist and has still come in.", None, False),

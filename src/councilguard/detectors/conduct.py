@@ -328,7 +328,8 @@ _UNDERMINE = [
      r"\b(?:isn'?t|is not) (?:a )?real council\b", 0.75, "says the council answers to no one"),
     (r"\bminutes (?:get|got|are|were|have been|has been) (?:\w+ )?(?:edited|doctored|altered|rewritten|changed) (?:after|to)\b|"
      r"\bmysteriously (?:vanished|disappeared|gone missing|gone)\b", 0.8, "insinuates the council hides what it does"),
-    (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b", 0.6,
+    (r"\bwast(?:e|ed|es|ing) (?:of )?(?:our |your |taxpayers'? )?(?:money|council tax|precept|cash)\b|"
+     r"\b(?:blew|blown|squandered|frittered)\s+£\s?\d|\bon\s+a\s+(?:jolly|junket)\b", 0.6,
      "says the council wastes public money"),
     # favours its friends: grants, contracts and decisions for those with connections
     (r"\b(?:a closed shop|jobs for the (?:boys|lads|girls)|old boys'? (?:network|club)|it'?s (?:all )?who you know|"
@@ -356,13 +357,14 @@ _SHAM = caseless(
     r"(?:sham|charade|theatre|window[- ]dressing|pr exercise)\b|\bdone deal\b|"
     r"\b(?:already|all)\s+(?:been\s+)?(?:decided|agreed|sewn up|stitched up)\b|"
     r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\bdecided\s+before\s+(?:the|anyone|we|you)\b|"
-    r"\bsave\s+yourselves?\s+the\s+bother\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"\bsave\s+yourselves?\s+the\s+bother\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
     r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
     r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"
     r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
 _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
-                    r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision)\b")
+                    r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision|tenders?|contracts?|"
+                    r"ballot)\b")
 
 
 @detector("conduct.undermines-council")

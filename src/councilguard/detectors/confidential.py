@@ -18,12 +18,13 @@ TOPICS = [
      r"\bexempt\s+(?:item|business|information|session)\b|\bpublic\s+(?:and\s+press\s+)?(?:were\s+)?excluded\b|"
      r"\b(?:decided|agreed|resolved|voted)\b[^.!?\n]{0,25}\bin\s+private\b", "a closed session"),
     (r"\blegal\s+advice\b|\b(?:our|the\s+council'?s)\s+(?:own\s+)?(?:solicitor|barrister|lawyer|counsel)s?\b|"
-     r"\bcounsel'?s\s+(?:opinion|view|advice)\b|\b(?:has|have|had)\s+been\s+(?:legally\s+)?advised\s+that\b", "legal advice"),
+     r"\bcounsel'?s\s+(?:opinion|view|advice)\b|\bcounsel\s+(?:has|have|had)\s+(?:told|advised)\b|\b(?:has|have|had)\s+been\s+(?:legally\s+)?advised\s+that\b", "legal advice"),
     (r"\b(?:tribunal|grievance|disciplinary|dismissal|redundanc(?:y|ies)|sick(?:ness)?\s+(?:leave|absence|record)|"
      r"performance\s+(?:review|issues?)|settlement\s+agreement|pay\s+(?:rise|award|grade)\s+for|salary\s+of|suspended\s+on\s+full\s+pay)\b",
      "a staff employment matter"),
     (r"\b(?:tenders?|bids?|quotes?|quotations?)\s+(?:from|by|for\s+the\s+contract)\b|\bcontract\s+negotiations?\b|"
      r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bpreferred\s+(?:bidder|contractor)\b|\btender\s+priced\b|"
+     r"\b(?:bids|tenders|quotes)\s+(?:are|were)\s+in\b|\b(?:lease|rent|price)\s+(?:talks|negotiations?)\b|"
      r"\b(?:the\s+council|we)\s+(?:has\s+|have\s+|had\s+)?offered\b[^.!?\n]{0,50}£\s?\d|£\s?\d[\d,.]*k?\s+agreed\s+in\s+principle\b",
      "a tender or contract negotiation"),
     (r"\b(?:complaint|investigation|standards\s+complaint|code\s+of\s+conduct\s+complaint)s?\s+(?:against|about|into|is\s+being\s+investigated)\b|"
@@ -41,13 +42,14 @@ _COLON_CONTENT = caseless(r"[^.!?\n:]{0,40}:\s*[\w£'‘\"]\S*(?:\s+\S+){2,}")
 _SAID_AFTER_A_COLON = {"a closed session", "legal advice", "a recruitment"}  # not "Confidential to Santa: …"
 # Facts about a member of staff that are themselves the disclosure: no "agreed" or "said" is needed
 STAFF_FACTS = caseless(
-    r"\boff\s+with\s+stress\b|\bhanded\s+in\s+(?:her|his|their)\s+notice\b|\b(?:failed|extended)\s+(?:her|his|their)\s+"
+    r"\boff\s+with\s+stress\b|\b(?:final\s+written|formal|written)\s+warning\b|\bformal\s+(?:complaint|grievance)\s+(?:in\s+)?"
+    r"(?:about|against)\b|\bhanded\s+in\s+(?:her|his|their)\s+notice\b|\b(?:failed|extended)\s+(?:her|his|their)\s+"
     r"probation\b|\b(?:HR|disciplinary|capability)\s+(?:meeting|hearing)\b|\b(?:her|his|their)\s+contract\s+renewal\b")
 _STAFF_WORDS = caseless(r"\b(?:clerk|rfo|officer|groundsm[ae]n|apprentice|caretaker|staff|employee|assistant)\b")
 
 DISCLOSURE = caseless(
     r"\b(?:agreed|decided|resolved|voted|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
-    r"told\s+us|said|says|advised|advice\s+(?:is|was)|view\s+(?:is|was)|found|recommend(?:s|ed)?|admitted|revealed|showed|shows|came\s+in\s+at|"
+    r"told\s+us|said|says|advised|screenshots?|attached|pics?\s+of|leaked|advice\s+(?:is|was)|view\s+(?:is|was)|found|recommend(?:s|ed)?|admitted|revealed|showed|shows|came\s+in\s+at|"
     r"was\s+sacked|was\s+dismissed|is\s+being|has\s+been|going\s+to\s+(?:sack|dismiss|settle|pay)|will\s+(?:sack|dismiss|settle|pay|get)|"
     r"can'?t\s+say\s+much\s+but|between\s+(?:you\s+and\s+me|ourselves)|off\s+the\s+record|not\s+supposed\s+to\s+(?:say|tell)|"
     r"shouldn'?t\s+(?:really\s+)?(?:say|tell|be\s+telling))\b|£\s?\d")
@@ -58,7 +60,7 @@ PROCEDURAL = caseless(
     # a refusal, or what is already public record: nothing confidential is disclosed
     r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
-    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|privileged\s+so|(?:won'?t|will\s+not|wouldn'?t|refuse[sd]?\s+to)\s+"
+    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|if\s+(?:a|any|anyone|someone|a\s+councillor)\b[^.!?]{0,30}\bever\b|privileged\s+so|(?:won'?t|will\s+not|wouldn'?t|refuse[sd]?\s+to)\s+"
     r"(?:say|tell\s+us|disclose)\s+what|(?:because|as)\s+(?:it|the\s+advice)\s+is\s+(?:legally\s+)?privileged)\b")
 
 # The author marks what they pass on as secret ("keep it to yourselves", "mum's the word", "🤫") ...
@@ -66,7 +68,7 @@ SECRECY = caseless(
     r"\b(?:keep\s+(?:it|this|that)\s+to\s+(?:yourself|yourselves)|(?:don'?t|do\s+not)\s+(?:tell\s+anyone|repeat\s+this|"
     r"share\s+this|pass\s+this\s+on|spread\s+this)|mum'?s\s+the\s+word|you\s+didn'?t\s+(?:read|hear)\s+(?:this|it)|"
     r"between\s+you,?\s+me\s+and\s+the\s+(?:gatepost|lamp-?post)|not\s+supposed\s+to\s+(?:share|say|tell)|"
-    r"(?:probably|really)\s+shouldn'?t\s+(?:say|tell|share)|not\s+from\s+me|can'?t\s+say\s+more|"
+    r"(?:probably|really|i)\s+shouldn'?t\s+(?:say|tell|share)|read\s+and\s+delete|not\s+from\s+me|can'?t\s+say\s+more|"
     r"all\s+i'?m\s+allowed\s+to\s+say|all\s+i'?ll\s+say\s+is|a\s+little\s+bird\s+(?:tells?|told)\s+me|"
     r"strictly\s+between\s+(?:us|ourselves))\b|🤫")
 # ... about the kind of council business that is kept private: money offered, claims, staff, complaints
@@ -74,7 +76,7 @@ SENSITIVE = caseless(
     r"£\s?\d|\b\d+(?:\.\d+)?k\b|\b(?:offer(?:ed|s)?|settle\w*|claim|complaints?|monitoring\s+officer|mo|hr|dismiss\w*|"
     r"disciplinary|capability|probation|warning|insurers?|lawyers?|counsel|barrister|solicitors?|tenders?|contract|lease|"
     r"negotiat\w+|investigation|standards|closed\s+session|part\s+2|shortlist\w*|interview\w*|"
-    r"sick(?:ness)?|stress|(?:draft|internal|expert|consultant'?s?)\s+(?:audit|report)|papers|fees|complain\w*)\b")
+    r"sick(?:ness)?|stress|(?:draft|internal|expert|consultant'?s?)\s+(?:audit|report)|papers|fees|complain\w*|purchase)\b")
 
 
 @detector("confidential.disclosure")

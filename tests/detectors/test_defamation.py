@@ -1,0 +1,35 @@
+"""Allegations of specific wrongdoing about an identifiable person, table-driven (text -> found or not)."""
+
+from __future__ import annotations
+
+import pytest
+
+from councilguard import Pack
+from councilguard.detectors.base import Context
+from councilguard.detectors.defamation import allegation
+from councilguard.engine import coerce_message
+
+AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+
+
+def found(text: str) -> bool:
+    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
+    return any(True for _ in allegation(ctx, {}))
+
+
+@pytest.mark.parametrize("text,expected", [
+    # money, council property, figures changed after the fact
+    ("Cllr Price fiddled his expenses last year.", True),
+    ("For those who don't know, Shona McAllister never banked the dog show takings.", True),
+    ("Our events officer is flogging the council's strimmers on Facebook Marketplace.", True),
+    ("Cllr Price changed the tennis court quote after it came in so that his preferred firm came out cheapest.", True),
+    # hedged, it is still published
+    ("Apparently Cllr Price fiddled his expenses.", True),
+    # about the author, rebutted, or found by a body whose finding is public record
+    ("Someone said I fiddled my expenses. There's no truth in it.", False),
+    ("Cllr Price fiddled his expenses? There's no truth in that at all.", False),
+    ("The standards panel found that Cllr Price had failed to declare an interest.", False),
+    ("The café sells the council's leaflets at the till.", False),
+])
+def test_allegation(text, expected):
+    assert found(text) is expected
