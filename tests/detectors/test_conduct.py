@@ -41,6 +41,10 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("Shona's running the meeting on Thursday. I say we all turn up and grill her til she cries.", None,
      ["grill her til she cries"]),
     ("Dev Patel had better watch himself. I've got a long memory.", None, ["better watch himself"]),
+    # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing
+    ("David you absolute muppet, you've left your reading glasses in the hall again 🤓 they're with the office", None, []),
+    ("Cllr Cole is a muppet 😂", None, ["muppet"]),
+    ("Cllr Cole is scum 😂 see you at 8", None, ["scum"]),
     # aimed at no one: an act condemned, a thing called a disgrace, a compound noun, an insult reported to condemn it
     ("Whoever let their dog foul the play area: absolutely disgusting.", None, []),
     ("Agreed, Yvonne, it's a disgrace. I've reported it again on the county's site.",

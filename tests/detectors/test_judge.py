@@ -158,6 +158,20 @@ def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reporte
     assert any(f.rule == "untrue-statement" and f.detector == "judge.conduct" for f in report.findings) is reported
 
 
+@pytest.mark.parametrize("text, rule, reported", [
+    # a laugh and a warm word: banter, not judged for abuse ...
+    ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",
+     "abuse-councillor", False),
+    # ... a laugh alone is mockery, and a joke is judged for prejudice whatever its tone
+    ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂", "abuse-councillor",
+     True),
+    ("Only woman on the highways sub-committee, and the only one who'd read the survey. Joking, lads 😂 love you all",
+     "harassment-discrimination", True),
+])
+def test_friendly_banter_is_not_judged_as_abuse(tmp_path, text, rule, reported):
+    assert judged_for(tmp_path, text, rule) is reported
+
+
 @pytest.mark.parametrize("text, reported", [
     ("Someone shouted 'spastic' at a lad in a wheelchair outside the Co-op. That is not acceptable; say something if you hear it.",
      False),  # the slur is someone else's, reported to condemn it

@@ -68,6 +68,30 @@ _COPULA = caseless(
 _NEXT_TO = caseless(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$")
 
 
+# Friendly banter: a laugh and a warm word in the same message ("David you absolute muppet, you've left your glasses in
+# the hall again 🤓 they're with the office", "Stephen mate you know I love you but your taste in ties is criminal 😂
+# great speech tho"). Mockery laughs too ("Cllr Kerr is a joke 😂"), so a laugh alone is not banter.
+_LAUGH = caseless(r"😂|🤣|😆|😄|😁|😉|😜|🤓|\blol\b|\bhaha\w*|\bha\b|\bonly\s+joking\b|\b(?:just\s+)?kidding\b")
+_WARMTH = caseless(
+    r"😘|❤️|❤|😍|🥰|🤗|\bxx+\b|\blove\s+(?:you|ya|him|her)\b|\bgenius\b|\bbrilliant\b|\bgreat\s+(?:speech|work|job|effort)\b|"
+    r"\bwell\s+done\b|\bbravo\b|\blegend\b|\bsee\s+you\b|\bfancy\s+a\b|\bi'?ll\s+(?:bring|get|buy|show)\b|"
+    r"\b(?:they'?re|it'?s)\s+with\s+the\s+office\b|\bthe\s+best\b|\bbrilliant\s+work\b")
+# Mild names a friend is called in fun; anything stronger is not excused by a laugh
+PLAYFUL = {"numpty", "numpties", "muppet", "muppets", "dinosaur", "plonker", "pillock", "prat", "git", "clown", "idiot",
+           "nutter", "loser", "fool", "silly old", "daft old", "old goat", "old git", "old fool"}
+
+
+def banter(ctx: Context) -> bool:
+    """A laugh and a warm word in the author's own words, and no threat: the context shows friendly banter."""
+    def find():
+        own = [m for rx in (_LAUGH, _WARMTH) for m in rx.finditer(ctx.text)
+               if not ctx.doc.others_words(m.start(), m.end())]
+        laughs = any(_LAUGH.fullmatch(m.group(0)) for m in own)
+        warm = any(_WARMTH.fullmatch(m.group(0)) for m in own)
+        return laughs and warm and not any(rx.search(ctx.text) for rx in _THREATS)
+    return ctx.memo("conduct.banter", find)
+
+
 def abuse_hits(ctx: Context) -> list[AbuseHit]:
     """Every insult, contempt or threat in the author's own words, with the target it is aimed at."""
     return ctx.memo("conduct.abuse", lambda: _abuse_hits(ctx))
@@ -97,6 +121,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
                 continue
             term = m.term.rstrip("*")
+            if term in PLAYFUL and banter(ctx):
+                continue  # "you absolute muppet 😂 … see you at 8": a friend teased, not abused
             if term in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
                 continue  # "Whoever let their dog foul the play area: disgusting." condemns the act, names no one
             if kind == "contempt" and target.kind != T.COUNCIL:

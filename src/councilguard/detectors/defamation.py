@@ -13,6 +13,7 @@ import re
 
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
+from councilguard.detectors.conduct import banter
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.registry import detector
 from councilguard.text.caseless import caseless
@@ -84,6 +85,8 @@ ACCOUNTING = caseless(r"\b(?:see|know|show|shows|showing|explain|explains|find\s
 @detector("defamation.allegation")
 def allegation(ctx: Context, params):
     """An allegation of specific wrongdoing about an identifiable person other than the author."""
+    if banter(ctx):
+        return  # "Keith you old rogue, that's the third raffle you've won 😂 are you sure you're not rigging it"
     ms = T.mentions(ctx)
     people = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}
     hedged = bool(HEDGES.search(ctx.text))

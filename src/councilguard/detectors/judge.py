@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
-from councilguard.detectors.conduct import hurtful_words, negated, reported_to_condemn
+from councilguard.detectors.conduct import banter, hurtful_words, negated, reported_to_condemn
 from councilguard.detectors.defamation import insinuates
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
@@ -215,6 +215,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False
     if label == "undermines-confidence" and voice.states_position:
         return False  # the council's position, stated: claims-council-view judges whether the author may say it
+    if label in BANTER_EXCUSES and banter(ctx) and not any(chunk.start <= a < chunk.end for a, _, _ in discrimination.slurs(ctx)):
+        return False  # a laugh and a warm word: friendly banter, which the model reads as abuse
     if label in ABUSE_LIKE and voice.apologises:
         return False  # "I'm sorry if I came across that way": the author making amends, not attacking
     return not (voice.rebuts or (label in ABUSE_LIKE and voice.only_others_words))
@@ -257,6 +259,9 @@ _STATED_POSITION = caseless(
     rf"(?:is|was|remains)\s+(?:that|to)\b|\b(?:the|our|this)\s+{LOCAL_COUNCIL}\s+(?:(?:will\s+be|is)\s+(?:supporting|"
     rf"opposing|objecting|backing)|(?:will|is\s+going\s+to)\s+(?:support|oppose|object\s+to|back)|(?:strongly\s+)?"
     rf"(?:supports|opposes|objects\s+to|backs|welcomes))\b")
+
+# Rules a friendly tease can look like to the model (not harassment-discrimination: a joke is no excuse for prejudice)
+BANTER_EXCUSES = ABUSE_LIKE - {"harassment-discrimination"}
 
 # Rules about the council as a body: criticism of its decisions that proposes a remedy is not judged for them
 ABOUT_THE_COUNCIL = {"derogatory-council", "undermines-confidence"}
