@@ -76,6 +76,8 @@ def undermining(text: str) -> bool:
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),
+    # a story's council
+    ("Idea for my crime novel: a parish council so crooked it rigs the Best Kept Village judging.", False),
 ])
 def test_what_undermines_confidence_in_the_council(text, expected):
     assert undermining(text) is expected

@@ -172,6 +172,17 @@ def test_friendly_banter_is_not_judged_as_abuse(tmp_path, text, rule, reported):
     assert judged_for(tmp_path, text, rule) is reported
 
 
+@pytest.mark.parametrize("text, rule, reported", [
+    # a story's clerk or council is not this council's, unless one of its people is named in it
+    ("Watching a drama where the council leaks everything to the local paper every single week.", "derogatory-council",
+     False),
+    ("Watching a drama where the council leaks everything to the local paper, just like Cllr Price does.",
+     "derogatory-council", True),
+])
+def test_fiction_is_not_judged_as_being_about_the_council(tmp_path, text, rule, reported):
+    assert judged_for(tmp_path, text, rule) is reported
+
+
 @pytest.mark.parametrize("text, reported", [
     ("Someone shouted 'spastic' at a lad in a wheelchair outside the Co-op. That is not acceptable; say something if you hear it.",
      False),  # the slur is someone else's, reported to condemn it

@@ -92,6 +92,21 @@ def banter(ctx: Context) -> bool:
     return ctx.memo("conduct.banter", find)
 
 
+# Fiction: a novel, a TV drama, a sitcom's character ("Watching 'Parish Pump' on iPlayer: the fictional clerk is a
+# tyrant"). What happens in a story is not said of the council or its people, unless one of them is named in it.
+_FICTION = caseless(r"\b(?:(?:crime|my|a|the)\s+novel|sitcom|(?:a|the|tv)\s+drama(?!\s+queen)|box\s+set|fictional|in\s+fiction|iplayer|"
+                    r"netflix|(?:a|the)\s+film\s+(?:where|about|in\s+which)|whodunn?it|screenplay|short\s+story)\b")
+
+
+def fiction(ctx: Context) -> bool:
+    """The message is about a story, and names none of the council's own people (see _FICTION)."""
+    def find():
+        if not _FICTION.search(ctx.text):
+            return False
+        return not any(m.kind in (T.COUNCILLOR, T.STAFF) and m.named for m in T.mentions(ctx))
+    return ctx.memo("conduct.fiction", find)
+
+
 def abuse_hits(ctx: Context) -> list[AbuseHit]:
     """Every insult, contempt or threat in the author's own words, with the target it is aimed at."""
     return ctx.memo("conduct.abuse", lambda: _abuse_hits(ctx))
@@ -396,6 +411,8 @@ _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|
 @detector("conduct.undermines-council")
 def undermines_council(ctx: Context, params):
     """Claims that could undermine public confidence in the council or misrepresent it."""
+    if fiction(ctx):
+        return  # "Idea for my crime novel: a parish council so crooked it rigs the judging"
     ms = [m for m in T.mentions(ctx) if m.kind in (T.COUNCIL, T.COUNCILLOR, T.STAFF)]
     yield from _shams(ctx, ms)
     if not ms and ctx.message.in_reply_to is None:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
-from councilguard.detectors.conduct import banter, hurtful_words, negated, reported_to_condemn
+from councilguard.detectors.conduct import banter, fiction, hurtful_words, negated, reported_to_condemn
 from councilguard.detectors.defamation import insinuates
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
@@ -215,6 +215,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False
     if label == "undermines-confidence" and voice.states_position:
         return False  # the council's position, stated: claims-council-view judges whether the author may say it
+    if label in BANTER_EXCUSES | ABOUT_THE_COUNCIL and fiction(ctx):
+        return False  # a story's clerk or council, not this one
     if label in BANTER_EXCUSES and banter(ctx) and not any(chunk.start <= a < chunk.end for a, _, _ in discrimination.slurs(ctx)):
         return False  # a laugh and a warm word: friendly banter, which the model reads as abuse
     if label in ABUSE_LIKE and voice.apologises:
