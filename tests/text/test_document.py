@@ -36,6 +36,14 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("It's not true that the Clerk took a backhander.", True),
     ("Nobody is listening to residents on this council.", False),
     ("The parish council is corrupt.", False),
+    # a charge put in others' mouths and answered in the next sentence, with a denial or with facts
+    ("Some say the parish council does nothing for older residents. It funds the lunch club and the minibus.", True),
+    ("Somebody posted that Cllr Rahman is only there to tick a box. That is an ugly thing to say.", True),
+    ("I keep reading that the council wastes money on the lights. The lights cost £4,200.", True),
+    # reported and agreed with, or not answered
+    ("People say the council is corrupt. They're right, and it costs us £30k.", False),
+    ("Some say the parish council is useless.", False),
+    ("Some say the parish council is useless. I couldn't possibly comment.", False),
 ]
 
 

@@ -37,6 +37,20 @@ DENIAL = caseless(
     # "Nobody is too old to be a councillor": a charge put only to be rebutted
     r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b")
 
+# A charge the author reports in order to answer it: "Some say the parish council does nothing for older residents.
+# It funds the lunch club, the minibus and the befriending scheme." The first sentence puts the charge in others'
+# mouths; the next answers it with a denial or with facts.
+CLAIM_REPORTED = caseless(
+    r"^\W*(?:I\s+keep\s+(?:reading|hearing|seeing)|(?:some\s+)?people\s+(?:have\s+)?(?:called|call|say|said|claim|are\s+saying|"
+    r"keep\s+saying)|some\s+(?:say|claim|have\s+said)|(?:somebody|someone)(?:'s|\s+has|\s+have)?\s+(?:been\s+saying|posted|"
+    r"said|claimed|suggested|written)|there'?s\s+a\s+rumou?r|rumou?rs\s+(?:that|about)|you\s+may\s+have\s+(?:read|heard|seen)|"
+    r"it'?s\s+been\s+(?:said|claimed|suggested))\b")
+CLAIM_ANSWERED = caseless(
+    r"\b(?:not\s+true|untrue|false|nonsense|rubbish|a\s+myth|ugly\s+thing|unfair|no\s+basis|simply\s+wrong|isn'?t|is\s+not|"
+    r"wasn'?t|did\s+not|didn'?t|doesn'?t|does\s+not|funds|funded|cleared|reopened|runs|ran|paid|costs?|chairs|published|"
+    r"in\s+the\s+(?:accounts|minutes|register)|on\s+the\s+website)\b|£\s?\d")
+AGREED = caseless(r"\b(?:they'?re|he'?s|she'?s|it'?s|that'?s)\s+(?:right|true|spot\s+on)\b|\bI\s+agree\b|\bexactly\b")
+
 # A remedy proposed through the council's own ways of working: "…should run it again with proper notice", "I'll
 # propose a review at the next meeting". Criticism that ends in a proposal is how a councillor should disagree.
 PROPOSAL = caseless(
@@ -129,13 +143,27 @@ class Document:
         return bool(REPORTING.search(head))
 
     def denied(self, start: int) -> bool:
-        """True when the sentence frames what follows as something it denies ("nobody should say…")."""
+        """True when the sentence frames what follows as something it denies ("nobody should say…"), or reports it as
+        a charge that the next sentence answers ("Some say the council does nothing. It funds the lunch club.")."""
         sent = self.sentence_at(start)
-        return bool(DENIAL.search(self.text[sent.start:start]))
+        return bool(DENIAL.search(self.text[sent.start:start])) or self._answered(sent)
 
     def denials(self, start: int, end: int) -> list[Span]:
-        """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt")."""
-        return self._matching(DENIAL, start, end)
+        """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt"),
+        or report one that the next sentence answers."""
+        return [s for s in self.sentences if start <= s.start and s.end <= end
+                and (DENIAL.search(self.text, s.start, s.end) or self._answered(s))]
+
+    def _answered(self, sent: Span) -> bool:
+        if not CLAIM_REPORTED.match(self.text, sent.start):
+            return False
+        if sent.end >= len(self.text.rstrip()):
+            return False
+        following = self.sentence_at(sent.end + 1 if sent.end < len(self.text) else sent.end)
+        if following.start < sent.end:
+            return False
+        answer = self.text[following.start:following.end]
+        return bool(CLAIM_ANSWERED.search(answer)) and not AGREED.search(answer)
 
     def proposals(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
