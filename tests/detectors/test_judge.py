@@ -159,6 +159,21 @@ def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reporte
 
 
 @pytest.mark.parametrize("text, rule, reported", [
+    # a plan called wrong with the reason given is disagreement; the same person insulted is judged
+    ("Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises.", "untrue-statement", False),
+    ("Cllr Hargreaves's plan for the car park is wrong. Cllr Hargreaves takes money from the car park firm.",
+     "untrue-statement", True),
+    # a statement that names the public record it rests on is not judged as an untrue allegation
+    ("Cllr Brookes declared his allotment tenancy at the start of the committee and didn't vote. It's in the minutes.",
+     "untrue-statement", False),
+    ("Cllr Brookes kept quiet about his allotment tenancy at the start of the committee and voted anyway.",
+     "untrue-statement", True),
+])
+def test_disagreement_and_the_record_are_not_judged_as_allegations(tmp_path, text, rule, reported):
+    assert judged_for(tmp_path, text, rule) is reported
+
+
+@pytest.mark.parametrize("text, rule, reported", [
     # a laugh and a warm word: banter, not judged for abuse ...
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",
      "abuse-councillor", False),

@@ -55,7 +55,8 @@ FACTUAL_BASIS = caseless(
     r"the (?:internal|external) audit(?:or)? (?:found|report)|(?:was|has been) (?:convicted|found guilty)|"
     r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted|"
     r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
-    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record)\b")
+    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record|(?:it'?s|it\s+is|that'?s|all)\s+in\s+the\s+"
+    r"(?:published\s+)?(?:minutes|register(?:\s+of\s+interests)?|accounts))\b")
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
 # Insinuation: an allegation left for the reader to complete ("Cllr Kerr's garden backs onto the footpath. You do the
 # maths."). The conduct model's untrue-statement head is less sure of these than the cue warrants (judge.conduct's
@@ -67,6 +68,11 @@ INSINUATION = caseless(
     r"(?:just\s+)?putting\s+it\s+out\s+there|can\s+anyone\s+confirm|asking\s+for\s+a\s+(?:friend|village|neighbour)|"
     r"coincidence\??|no\s+smoke\s+without\s+fire|would\s+explain\s+a\s+lot|not\s+saying\s+it'?s\s+true|"
     r"(?:word|talk)\s+in\s+the\s+pub|everyone\s+knows|ask\s+yourselves?\s+why|makes?\s+you\s+(?:wonder|think))\b|🤔")
+
+
+def rests_on_record(ctx: Context, span) -> bool:
+    """Whether the passage names the public record its statement rests on ("It's in the minutes")."""
+    return bool(FACTUAL_BASIS.search(ctx.text, span.start, span.end))
 
 
 def insinuates(ctx: Context, span) -> bool:

@@ -28,7 +28,7 @@ from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.conduct import banter, fiction, hurtful_words, negated, reported_to_condemn
-from councilguard.detectors.defamation import insinuates
+from councilguard.detectors.defamation import insinuates, rests_on_record
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
 from councilguard.detectors.pii_facts import find_cues
@@ -219,6 +219,10 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False  # a story's clerk or council, not this one
     if label in BANTER_EXCUSES and banter(ctx) and not any(chunk.start <= a < chunk.end for a, _, _ in discrimination.slurs(ctx)):
         return False  # a laugh and a warm word: friendly banter, which the model reads as abuse
+    if label == "untrue-statement" and rests_on_record(ctx, chunk):
+        return False  # "… and didn't vote. It's in the minutes.": a statement that names the record it rests on
+    if label in ABUSE_LIKE and voice.disagrees:
+        return False  # "Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises."
     if label in ABUSE_LIKE and voice.apologises:
         return False  # "I'm sorry if I came across that way": the author making amends, not attacking
     return not (voice.rebuts or (label in ABUSE_LIKE and voice.only_others_words))
@@ -265,6 +269,13 @@ _STATED_POSITION = caseless(
 # Rules a friendly tease can look like to the model (not harassment-discrimination: a joke is no excuse for prejudice)
 BANTER_EXCUSES = ABUSE_LIKE - {"harassment-discrimination"}
 
+# A plan, decision or policy called wrong, with the reason given after a colon or "because"
+_DISAGREES = caseless(
+    r"\b(?:plan|plans|decision|proposal|policy|idea|motion|budget|scheme|amendment|vote|approach)\s+(?:(?:for|on|to)\s+"
+    r"[\w' -]{1,40}?\s+)?(?:is|was|are|were)\s+(?:simply\s+|just\s+|plain\s+)?(?:wrong|mistaken|misguided|flawed|a\s+mistake|"
+    r"short-sighted|unaffordable|a\s+bad\s+idea|the\s+wrong\s+(?:call|answer|choice))\s*(?::|,?\s+because\b|\.\s+(?:It|They)\s+"
+    r"(?:will|would|costs?|means?))")
+
 # Rules about the council as a body: criticism of its decisions that proposes a remedy is not judged for them
 ABOUT_THE_COUNCIL = {"derogatory-council", "undermines-confidence"}
 
@@ -296,7 +307,9 @@ class _Voice:
     ``proposes``: it proposes a remedy through the council ("…should run the consultation again"), which is
     disagreement, not disparagement (derogatory-council, undermines-confidence). ``states_position``: it
     states the council's stance (_STATED_POSITION; undermines-confidence). ``apologises``: the author
-    apologises for their own conduct (the abuse-like rules). Each holds only with no insult in the author's voice.
+    apologises for their own conduct (the abuse-like rules). ``disagrees``: it calls a plan, decision or policy wrong
+    and says why ("…'s plan for the car park is wrong: it will cost more than it raises"), which is the robust
+    disagreement Article 10 protects, not abuse or an allegation. Each holds only with no insult in the author's voice.
     """
 
     only_others_words: bool
@@ -304,6 +317,7 @@ class _Voice:
     proposes: bool
     states_position: bool
     apologises: bool
+    disagrees: bool
 
 
 def _voice(ctx: Context, chunk: Span) -> _Voice:
@@ -313,7 +327,8 @@ def _voice(ctx: Context, chunk: Span) -> _Voice:
                       rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)),
                       proposes=not own and bool(ctx.doc.proposals(chunk.start, chunk.end)),
                       states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)),
-                      apologises=not own and bool(ctx.doc.apologies(chunk.start, chunk.end)))
+                      apologises=not own and bool(ctx.doc.apologies(chunk.start, chunk.end)),
+                      disagrees=not own and bool(_DISAGREES.search(ctx.text, chunk.start, chunk.end)))
     return ctx.memo(f"judge.voice:{chunk.start}:{chunk.end}", compute)
 
 
