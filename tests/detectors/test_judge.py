@@ -173,6 +173,15 @@ def test_disagreement_and_the_record_are_not_judged_as_allegations(tmp_path, tex
     assert judged_for(tmp_path, text, rule) is reported
 
 
+@pytest.mark.parametrize("text, reported", [
+    ("Great work by the parish council on the Christmas lights this year, and thank you to the volunteers.", False),
+    # praise with a mark of sarcasm is judged
+    ("Great work by the parish council on the Christmas lights this year. Only took them three years 🙄", True),
+])
+def test_praise_of_the_council_is_not_judged_as_derogatory(tmp_path, text, reported):
+    assert judged_for(tmp_path, text, "derogatory-council") is reported
+
+
 @pytest.mark.parametrize("text, rule, reported", [
     # a laugh and a warm word: banter, not judged for abuse ...
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",

@@ -221,6 +221,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False  # a laugh and a warm word: friendly banter, which the model reads as abuse
     if label == "untrue-statement" and rests_on_record(ctx, chunk):
         return False  # "… and didn't vote. It's in the minutes.": a statement that names the record it rests on
+    if label in ABOUT_THE_COUNCIL and voice.praises:
+        return False  # "Great work by the parish council on the Christmas lights this year!"
     if label in ABUSE_LIKE and voice.disagrees:
         return False  # "Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises."
     if label in ABUSE_LIKE and voice.apologises:
@@ -276,6 +278,12 @@ _DISAGREES = caseless(
     r"short-sighted|unaffordable|a\s+bad\s+idea|the\s+wrong\s+(?:call|answer|choice))\s*(?::|,?\s+because\b|\.\s+(?:It|They)\s+"
     r"(?:will|would|costs?|means?))")
 
+# Thanks and praise, and the marks that turn praise into sarcasm ("Inspiring stuff, really", "Genius. Truly. 👏👏")
+_PRAISE = caseless(r"\b(?:great|brilliant|fantastic|excellent|superb|wonderful|amazing)\s+(?:work|job|effort|news)\b|\bwell\s+done\b|"
+                   r"\b(?:thank\s+you|thanks)\s+(?:to|for)\b|\bhats\s+off\b|\bkudos\b|\bcongratulations\b|\bproud\s+of\b")
+_SARCASM = caseless(r"🙄|👏|🐌|🤦|😒|🙃|\b(?:really|truly|finally|apparently|genius|masterpiece|inspiring|only\s+took|"
+                    r"at\s+last|as\s+usual|again|not|never|shame|pity|but)\b|!!|\?\s*$")
+
 # Rules about the council as a body: criticism of its decisions that proposes a remedy is not judged for them
 ABOUT_THE_COUNCIL = {"derogatory-council", "undermines-confidence"}
 
@@ -309,7 +317,8 @@ class _Voice:
     states the council's stance (_STATED_POSITION; undermines-confidence). ``apologises``: the author
     apologises for their own conduct (the abuse-like rules). ``disagrees``: it calls a plan, decision or policy wrong
     and says why ("…'s plan for the car park is wrong: it will cost more than it raises"), which is the robust
-    disagreement Article 10 protects, not abuse or an allegation. Each holds only with no insult in the author's voice.
+    disagreement Article 10 protects, not abuse or an allegation. ``praises``: it thanks or praises, with no mark of
+    sarcasm (an eye-roll, slow handclap, scare quotes, "really", "finally"…): not derogatory. Each holds only with no insult in the author's voice.
     """
 
     only_others_words: bool
@@ -318,6 +327,7 @@ class _Voice:
     states_position: bool
     apologises: bool
     disagrees: bool
+    praises: bool
 
 
 def _voice(ctx: Context, chunk: Span) -> _Voice:
@@ -328,7 +338,9 @@ def _voice(ctx: Context, chunk: Span) -> _Voice:
                       proposes=not own and bool(ctx.doc.proposals(chunk.start, chunk.end)),
                       states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)),
                       apologises=not own and bool(ctx.doc.apologies(chunk.start, chunk.end)),
-                      disagrees=not own and bool(_DISAGREES.search(ctx.text, chunk.start, chunk.end)))
+                      disagrees=not own and bool(_DISAGREES.search(ctx.text, chunk.start, chunk.end)),
+                      praises=not own and bool(_PRAISE.search(ctx.text, chunk.start, chunk.end))
+                      and not _SARCASM.search(ctx.text, chunk.start, chunk.end) and not ctx.doc.quotes)
     return ctx.memo(f"judge.voice:{chunk.start}:{chunk.end}", compute)
 
 
