@@ -182,6 +182,14 @@ def test_praise_of_the_council_is_not_judged_as_derogatory(tmp_path, text, repor
     assert judged_for(tmp_path, text, "derogatory-council") is reported
 
 
+@pytest.mark.parametrize("text, reported", [
+    ("The parish council will close the car park on Sunday for resurfacing.", False),  # an announcement
+    ("The parish council will close the car park on Sunday, again, because nobody there can plan anything.", True),
+])
+def test_an_announcement_is_not_judged_as_undermining_confidence(tmp_path, text, reported):
+    assert judged_for(tmp_path, text, "undermines-confidence") is reported
+
+
 @pytest.mark.parametrize("text, rule, reported", [
     # a laugh and a warm word: banter, not judged for abuse ...
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",

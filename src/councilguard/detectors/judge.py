@@ -267,6 +267,12 @@ _STATED_POSITION = caseless(
     rf"(?:is|was|remains)\s+(?:that|to)\b|\b(?:the|our|this)\s+{LOCAL_COUNCIL}\s+(?:(?:will\s+be|is)\s+(?:supporting|"
     rf"opposing|objecting|backing)|(?:will|is\s+going\s+to)\s+(?:support|oppose|object\s+to|back)|(?:strongly\s+)?"
     rf"(?:supports|opposes|objects\s+to|backs|welcomes))\b")
+# A passage that only announces what the council will do: "The parish council will close the car park on Sunday for
+# resurfacing." (the model reads it as undermining confidence, P 0.62)
+_ANNOUNCEMENT = caseless(
+    rf"(?:the|our|this)\s+{LOCAL_COUNCIL}\s+will\s+(?:close|open|reopen|hold|host|run|resurface|repair|install|plant|"
+    rf"collect|meet|publish|start|begin|light|switch\s+on|be\s+(?:closing|holding|running|meeting|installing|planting))\b"
+    rf"[^.!?,;:]{{0,60}}[.!]?")  # short, and one clause: "…, again, because nobody there can plan" is not an announcement
 
 # Rules a friendly tease can look like to the model (not harassment-discrimination: a joke is no excuse for prejudice)
 BANTER_EXCUSES = ABUSE_LIKE - {"harassment-discrimination"}
@@ -336,7 +342,8 @@ def _voice(ctx: Context, chunk: Span) -> _Voice:
         return _Voice(only_others_words=not own and _has_hurtful_word(ctx, chunk),
                       rebuts=not own and bool(ctx.doc.denials(chunk.start, chunk.end)),
                       proposes=not own and bool(ctx.doc.proposals(chunk.start, chunk.end)),
-                      states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)),
+                      states_position=not own and bool(_STATED_POSITION.search(ctx.text, chunk.start, chunk.end)
+                                                       or _ANNOUNCEMENT.fullmatch(ctx.text[chunk.start:chunk.end].strip())),
                       apologises=not own and bool(ctx.doc.apologies(chunk.start, chunk.end)),
                       disagrees=not own and bool(_DISAGREES.search(ctx.text, chunk.start, chunk.end)),
                       praises=not own and bool(_PRAISE.search(ctx.text, chunk.start, chunk.end))
