@@ -76,6 +76,10 @@ def undermining(text: str) -> bool:
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),
+    # another body's process
+    ("The CAA consultation was a box-ticking exercise and everyone knows it.", False),
+    ("Herts County Council's three weeks' consultation over Christmas was a sham.", False),
+    ("The parish council's consultation was a box-ticking exercise.", True),
     # a story's council
     ("Idea for my crime novel: a parish council so crooked it rigs the Best Kept Village judging.", False),
 ])

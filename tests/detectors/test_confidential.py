@@ -47,6 +47,13 @@ def found(text: str, replying_to: str | None = None) -> bool:
     # nothing disclosed: procedure, refusals, what is already public, secrets that are not council business
     ("If a councillor ever leaked Part 2 papers here, I'd expect them to be reported to the Monitoring Officer.", None,
      False),
+    # what is, or will be, public record; a refusal
+    ("Three Rivers' monitoring officer found no breach in the complaint against Cllr Sharma. The decision notice is "
+     "published on their site.", None, False),
+    ("Minutes of the 3 March closed session will be published once the market dispute is over.", None, False),
+    ("The decision on the lease was made in closed session, but the outcome was reported in open session: £9,000 a year.",
+     None, False),
+    ("Asked how I voted in Part 2: I won't say. That's the point of Part 2.", None, False),
     ("My confidential confession: I've never won a single raffle at the allotment show.", None, False),
     ("Complaints about the council go to the Clerk: clerk@croxleygreen-pc.gov.uk, or the office on Tuesdays.", None, False),
     ("For the record, Gary was off sick with a broken wrist and has still come in.", None, False),

@@ -441,6 +441,18 @@ def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
     return bodies[-1] if bodies[-1].kind == T.COUNCIL else None
 
 
+_OTHER_BODY = caseless(r"\b(?:the\s+)?(?:government|government'?s|caa|ofwat|ofsted|environment\s+agency|national\s+highways|"
+                       r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
+
+
+def _another_authoritys(ctx: Context, sent: Span) -> bool:
+    """The sentence is about another authority or public body and does not name this council."""
+    in_sentence = [m for m in T.mentions(ctx) if sent.start <= m.start < sent.end]
+    if any(m.kind == T.COUNCIL for m in in_sentence):
+        return False
+    return any(m.kind == T.OTHER_AUTHORITY for m in in_sentence) or bool(_OTHER_BODY.search(ctx.text, sent.start, sent.end))
+
+
 def _shams(ctx: Context, ms: list[T.Mention]):
     """The council's processes called a sham or pointless (see _SHAM)."""
     council = any(t.kind == T.COUNCIL for t in ms)
@@ -451,6 +463,8 @@ def _shams(ctx: Context, ms: list[T.Mention]):
         sent = ctx.doc.sentence_at(m.start())
         if not (council or _PROCESS.search(ctx.text, sent.start, sent.end)):
             continue
+        if _another_authoritys(ctx, sent):
+            continue  # "The CAA consultation was a box-ticking exercise": another body's process, fair comment on it
         yield Hit(spans=((m.start(), m.end()),), score=0.7,
                   why=f"It says the council's processes are a sham or pointless (\u201c{m.group(0)}\u201d).",
                   data={"detector": "conduct.undermines-council"})

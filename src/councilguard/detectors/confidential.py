@@ -60,7 +60,10 @@ PROCEDURAL = caseless(
     # a refusal, or what is already public record: nothing confidential is disclosed
     r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
-    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|if\s+(?:a|any|anyone|someone|a\s+councillor)\b[^.!?]{0,30}\bever\b|privileged\s+so|(?:won'?t|will\s+not|wouldn'?t|refuse[sd]?\s+to)\s+"
+    r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|if\s+(?:a|any|anyone|someone|a\s+councillor)\b[^.!?]{0,30}\bever\b|"
+    # what is, or will be, on the public record: a decision notice, a finding of no breach, an outcome reported in open session
+    r"will\s+be\s+published|decision\s+notice|found\s+no\s+breach|(?:reported|announced)\s+in\s+open\s+session|"
+    r"(?:won'?t|will\s+not)\s+say\b|privileged\s+so|(?:won'?t|will\s+not|wouldn'?t|refuse[sd]?\s+to)\s+"
     r"(?:say|tell\s+us|disclose)\s+what|(?:because|as)\s+(?:it|the\s+advice)\s+is\s+(?:legally\s+)?privileged)\b")
 
 # The author marks what they pass on as secret ("keep it to yourselves", "mum's the word", "🤫") ...

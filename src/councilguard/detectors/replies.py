@@ -31,7 +31,13 @@ HANDOVER = caseless(
     r"(?:asked|ask(?:ing)?)\s+the\s+(?:clerk|proper\s+officer)\s+to|(?:it'?s|this\s+is)\s+with\s+the\s+(?:clerk|proper\s+officer)|"
     # "passed to the office", "shared this with our Clerk", "sent straight on to the Clerk"
     r"(?:passed|sent|forwarded|shared|handed|referred|reported)(?:\s+(?:this|it|that|your\s+\w+))?(?:\s+(?:straight|right|directly))?"
-    r"(?:\s+(?:on|over|across))?\s+(?:to|with)\s+(?:the|our)\s+(?:clerk|office|parish\s+office|council\s+office|proper\s+officer))\b")
+    r"(?:\s+(?:on|over|across))?\s+(?:to|with)\s+(?:the|our)\s+(?:clerk|office|parish\s+office|council\s+office|proper\s+officer)|"
+    # "I'm not the right person to answer that, but the Clerk is", "I've made sure the Clerk has seen your message"
+    r"not\s+the\s+right\s+person\s+to\s+(?:answer|ask|deal\s+with)|not\s+able\s+to\s+discuss\s+(?:individual\s+)?\w+\s+online|"
+    r"made\s+sure\s+the\s+(?:clerk|office|proper\s+officer)\s+(?:has|have)\s+seen)\b")
+# "Helen in the office now has your post and the photo": a member of staff named as now having the complaint
+_STAFF_HAS_IT = caseless(r"^(?:\s+(?:in|at|from)\s+the\s+(?:office|parish\s+office|council\s+office))?\s+(?:now\s+)?has\s+"
+                         r"(?:seen\s+)?your\b")
 # "I've forwarded your comment to Helen, our Clerk": a hand-over verb, then a member of staff close after it
 HANDOVER_VERB = caseless(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b")
 ARGUE = caseless(
@@ -43,7 +49,8 @@ ARGUE = caseless(
 
 def _handed_to_staff(ctx: Context) -> bool:
     staff = [m for m in T.mentions(ctx) if m.kind == T.STAFF]
-    return any(0 <= m.start - v.end() <= 40 for v in HANDOVER_VERB.finditer(ctx.text) for m in staff)
+    return any(0 <= m.start - v.end() <= 40 for v in HANDOVER_VERB.finditer(ctx.text) for m in staff) \
+        or any(_STAFF_HAS_IT.match(ctx.text, m.end) for m in staff)
 
 
 def handed_over(ctx: Context) -> bool:

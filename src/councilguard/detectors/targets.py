@@ -128,7 +128,8 @@ _NOT_A_SURNAME = {"centre", "center", "hall", "club", "society", "association", 
                   "common", "moor", "drive", "way", "parade", "plan", "committee", "meeting", "scheme", "festival",
                   "fete", "fair", "market", "show", "day", "night", "trail", "watch", "lights", "appeal", "fund",
                   "council", "partnership", "forum", "network", "project", "team", "office", "station", "estate",
-                  "witch", "wizard", "santa", "claus"}
+                  "witch", "wizard", "santa", "claus", "water", "rail", "railways", "gas", "energy", "electric",
+                  "homes", "ltd", "limited", "plc", "trains", "buses", "airport", "highways", "telecom", "broadband"}
 
 
 @lru_cache(maxsize=64)
