@@ -30,6 +30,9 @@ def found(text: str) -> bool:
     ("Cllr Price fiddled his expenses? There's no truth in that at all.", False),
     ("The standards panel found that Cllr Price had failed to declare an interest.", False),
     ("The café sells the council's leaflets at the till.", False),
+    # a court's finding reported; a word said of an act
+    ("The Herts Advertiser reports that the former treasurer of a charity was jailed today for theft.", False),
+    ('Someone told Cllr Rahman to "go back to Bangladesh" at the station. It\'s racist, and it\'s been reported.', False),
 ])
 def test_allegation(text, expected):
     assert found(text) is expected

@@ -183,6 +183,16 @@ def test_praise_of_the_council_is_not_judged_as_derogatory(tmp_path, text, repor
 
 
 @pytest.mark.parametrize("text, reported", [
+    # the author calling themselves names is not abuse of the member of staff named
+    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and I'm the muppet here", False),
+    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and he's the muppet here", True),
+])
+def test_self_mockery_is_not_judged_as_abuse(tmp_path, text, reported):
+    assert judged_for(tmp_path, text, "inflammatory-staff") is reported
+
+
+
+@pytest.mark.parametrize("text, reported", [
     ("The parish council will close the car park on Sunday for resurfacing.", False),  # an announcement
     ("The parish council will close the car park on Sunday, again, because nobody there can plan anything.", True),
 ])

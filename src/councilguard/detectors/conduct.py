@@ -422,12 +422,17 @@ def undermines_council(ctx: Context, params):
             if ctx.doc.others_words(m.start(), m.end()) or negated(ctx.text, m.start()) or ctx.doc.denied(m.start()):
                 continue
             sent = ctx.doc.sentence_at(m.start())
+            if _COURT_FINDING.search(ctx.text, sent.start, sent.end):
+                continue  # "the man who stole the mower was convicted … and ordered to pay the council": a court's finding
             target = T.nearest(ms, m.start(), m.end(), {T.COUNCIL}, (sent.start, sent.end)) \
                 or _council_just_before(ctx, sent.start)
             if target is None:
                 continue
             yield Hit(spans=((m.start(), m.end()),), score=score,
                       why=f"It {what} (\u201c{m.group(0)}\u201d).", data={"detector": "conduct.undermines-council"})
+
+
+_COURT_FINDING = caseless(r"\b(?:was|were|been)\s+(?:convicted|jailed|sentenced|found\s+guilty)\b|\bpleaded\s+guilty\b")
 
 
 def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:

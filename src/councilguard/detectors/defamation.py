@@ -55,7 +55,7 @@ FACTUAL_BASIS = caseless(
     r"the (?:internal|external) audit(?:or)? (?:found|report)|(?:was|has been) (?:convicted|found guilty)|"
     r"the court (?:found|ruled)|the standards (?:committee|panel) found|admitted|"
     r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
-    r"decision notice|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record|(?:it'?s|it\s+is|that'?s|all)\s+in\s+the\s+"
+    r"decision notice|(?:was|were|been)\s+(?:jailed|sentenced)|pleaded\s+guilty|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record|(?:it'?s|it\s+is|that'?s|all)\s+in\s+the\s+"
     r"(?:published\s+)?(?:minutes|register(?:\s+of\s+interests)?|accounts))\b")
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
 # Insinuation: an allegation left for the reader to complete ("Cllr Kerr's garden backs onto the footpath. You do the
@@ -81,6 +81,7 @@ def insinuates(ctx: Context, span) -> bool:
                for m in INSINUATION.finditer(ctx.text, span.start, span.end))
 
 
+_OF_AN_ACT = caseless(r"\b(?:it|that|this)\s*$")
 REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
                       r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
 REFUSED = caseless(r"\b(?:won'?t|will\s+not|don'?t|do\s+not)\s+(?:have|let|tolerate|allow|accept)\b[^.!?]{0,40}$")
@@ -109,6 +110,8 @@ def allegation(ctx: Context, params):
             continue
         if m.group(0).lower().startswith("where") and ACCOUNTING.search(ctx.text[max(0, m.start() - 20):m.start()]):
             continue
+        if _OF_AN_ACT.search(ctx.text, max(sent.start, m.start() - 12), m.start()):
+            continue  # "It's racist, it's been reported": said of what was done, not an allegation about a person
         if target.kind == T.COUNCIL:
             # An allegation against "the council" also points at its members and officers when one is named.
             person = T.nearest(ms, m.start(), m.end(), {T.COUNCILLOR, T.STAFF}, window)

@@ -362,9 +362,14 @@ def _own_hurtful_word(ctx: Context, chunk: Span) -> bool:
         sent = doc.sentence_at(a)
         if not (doc.others_words(a, b) or doc.denied(a) or negated(ctx.text, a)
                 or mentioned_not_used(ctx.text[sent.start:sent.end], a - sent.start)
-                or reported_to_condemn(ctx, sent, a)):
+                or reported_to_condemn(ctx, sent, a) or _SELF_DIRECTED.search(ctx.text, sent.start, a)):
             return True
     return False
+
+
+# The author calling themselves names ("I'm the muppet here", "I'm an absolute idiot, left my glasses in the Guildhall")
+_SELF_DIRECTED = caseless(r"\b(?:I'?m|I\s+am|I\s+was|I\s+feel\s+(?:like\s+)?|call\s+me)\s+(?:(?:such|a|an|the|total|absolute|"
+                          r"complete|utter|proper|right|bit\s+of\s+a|massive|old)\s+)*$")
 
 
 # Rules that differ only by whom they are about: name the person or body in the explanation
