@@ -200,6 +200,16 @@ def test_an_announcement_is_not_judged_as_undermining_confidence(tmp_path, text,
     assert judged_for(tmp_path, text, "undermines-confidence") is reported
 
 
+@pytest.mark.parametrize("text, reported", [
+    # another authority's plan criticised is not this council's confidence undermined
+    ("Watford Council's plan to build over the playing fields at Cassiobury Park is a disgrace. Nobody trusts them.",
+     False),
+    ("The parish council's plan to build over the playing fields at the Green is a disgrace. Nobody trusts them.", True),
+])
+def test_criticism_of_another_authority_is_not_judged_for_the_council_rules(tmp_path, text, reported):
+    assert judged_for(tmp_path, text, "undermines-confidence") is reported
+
+
 @pytest.mark.parametrize("text, rule, reported", [
     # a laugh and a warm word: banter, not judged for abuse ...
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",

@@ -450,12 +450,13 @@ _OTHER_BODY = caseless(r"\b(?:the\s+)?(?:government|government'?s|caa|ofwat|ofst
                        r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
 
 
-def _another_authoritys(ctx: Context, sent: Span) -> bool:
-    """The sentence is about another authority or public body and does not name this council."""
-    in_sentence = [m for m in T.mentions(ctx) if sent.start <= m.start < sent.end]
-    if any(m.kind == T.COUNCIL for m in in_sentence):
+def about_another_body(ctx: Context, span: Span) -> bool:
+    """The passage is about another authority or public body and does not name this council (nor is it a reply to a
+    post about this council)."""
+    inside = [m for m in T.mentions(ctx) if span.start <= m.start < span.end]
+    if any(m.kind == T.COUNCIL for m in inside) or T.council_replied_about(ctx, span.end):
         return False
-    return any(m.kind == T.OTHER_AUTHORITY for m in in_sentence) or bool(_OTHER_BODY.search(ctx.text, sent.start, sent.end))
+    return any(m.kind == T.OTHER_AUTHORITY for m in inside) or bool(_OTHER_BODY.search(ctx.text, span.start, span.end))
 
 
 def _shams(ctx: Context, ms: list[T.Mention]):
@@ -468,7 +469,7 @@ def _shams(ctx: Context, ms: list[T.Mention]):
         sent = ctx.doc.sentence_at(m.start())
         if not (council or _PROCESS.search(ctx.text, sent.start, sent.end)):
             continue
-        if _another_authoritys(ctx, sent):
+        if about_another_body(ctx, sent):
             continue  # "The CAA consultation was a box-ticking exercise": another body's process, fair comment on it
         yield Hit(spans=((m.start(), m.end()),), score=0.7,
                   why=f"It says the council's processes are a sham or pointless (\u201c{m.group(0)}\u201d).",

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from councilguard.detectors import discrimination, replies
 from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
-from councilguard.detectors.conduct import banter, fiction, hurtful_words, negated, reported_to_condemn
+from councilguard.detectors.conduct import about_another_body, banter, fiction, hurtful_words, negated, reported_to_condemn
 from councilguard.detectors.defamation import insinuates, rests_on_record
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.judge_input import model_text
@@ -221,6 +221,8 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False  # a laugh and a warm word: friendly banter, which the model reads as abuse
     if label == "untrue-statement" and rests_on_record(ctx, chunk):
         return False  # "… and didn't vote. It's in the minutes.": a statement that names the record it rests on
+    if label in ABOUT_THE_COUNCIL and about_another_body(ctx, chunk):
+        return False  # "Watford Council's plan to build over the playing fields is wrong": another authority's
     if label in ABOUT_THE_COUNCIL and voice.praises:
         return False  # "Great work by the parish council on the Christmas lights this year!"
     if label in ABUSE_LIKE and voice.disagrees:
