@@ -158,80 +158,54 @@ def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reporte
     assert any(f.rule == "untrue-statement" and f.detector == "judge.conduct" for f in report.findings) is reported
 
 
-@pytest.mark.parametrize("text, rule, reported", [
-    # a plan called wrong with the reason given is disagreement; the same person insulted is judged
+# Contexts the model misreads, each a gate in judge._eligible: (text, rule, reported when every threshold is 0).
+# Each gate has a row it holds back and a row just like it that it lets through, so a gate that stops working fails.
+CONTEXT_GATES = [
+    # a plan called wrong with its reason is disagreement; the same person accused is judged
     ("Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises.", "untrue-statement", False),
     ("Cllr Hargreaves's plan for the car park is wrong. Cllr Hargreaves takes money from the car park firm.",
      "untrue-statement", True),
-    # a statement that names the public record it rests on is not judged as an untrue allegation
+    # a statement that names the public record it rests on is not an untrue allegation
     ("Cllr Brookes declared his allotment tenancy at the start of the committee and didn't vote. It's in the minutes.",
      "untrue-statement", False),
     ("Cllr Brookes kept quiet about his allotment tenancy at the start of the committee and voted anyway.",
      "untrue-statement", True),
-])
-def test_disagreement_and_the_record_are_not_judged_as_allegations(tmp_path, text, rule, reported):
-    assert judged_for(tmp_path, text, rule) is reported
-
-
-@pytest.mark.parametrize("text, reported", [
-    ("Great work by the parish council on the Christmas lights this year, and thank you to the volunteers.", False),
-    # praise with a mark of sarcasm is judged
-    ("Great work by the parish council on the Christmas lights this year. Only took them three years 🙄", True),
-])
-def test_praise_of_the_council_is_not_judged_as_derogatory(tmp_path, text, reported):
-    assert judged_for(tmp_path, text, "derogatory-council") is reported
-
-
-@pytest.mark.parametrize("text, reported", [
-    # the author calling themselves names is not abuse of the member of staff named
-    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and I'm the muppet here", False),
-    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and he's the muppet here", True),
-])
-def test_self_mockery_is_not_judged_as_abuse(tmp_path, text, reported):
-    assert judged_for(tmp_path, text, "inflammatory-staff") is reported
-
-
-
-@pytest.mark.parametrize("text, reported", [
-    ("The parish council will close the car park on Sunday for resurfacing.", False),  # an announcement
-    ("The parish council will close the car park on Sunday, again, because nobody there can plan anything.", True),
-])
-def test_an_announcement_is_not_judged_as_undermining_confidence(tmp_path, text, reported):
-    assert judged_for(tmp_path, text, "undermines-confidence") is reported
-
-
-@pytest.mark.parametrize("text, reported", [
-    # another authority's plan criticised is not this council's confidence undermined
+    # praise with no mark of sarcasm
+    ("Great work by the parish council on the Christmas lights this year, and thank you to the volunteers.",
+     "derogatory-council", False),
+    ("Great work by the parish council on the Christmas lights this year. Only took them three years 🙄",
+     "derogatory-council", True),
+    # the author calling themselves names
+    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and I'm the muppet here",
+     "inflammatory-staff", False),
+    ("me trying to understand the RFO's VAT spreadsheet: he explained it twice and he's the muppet here",
+     "inflammatory-staff", True),
+    # a one-clause announcement of what the council will do
+    ("The parish council will close the car park on Sunday for resurfacing.", "undermines-confidence", False),
+    ("The parish council will close the car park on Sunday, again, because nobody there can plan anything.",
+     "undermines-confidence", True),
+    # another authority's plan
     ("Watford Council's plan to build over the playing fields at Cassiobury Park is a disgrace. Nobody trusts them.",
-     False),
-    ("The parish council's plan to build over the playing fields at the Green is a disgrace. Nobody trusts them.", True),
-])
-def test_criticism_of_another_authority_is_not_judged_for_the_council_rules(tmp_path, text, reported):
-    assert judged_for(tmp_path, text, "undermines-confidence") is reported
-
-
-@pytest.mark.parametrize("text, rule, reported", [
-    # a laugh and a warm word: banter, not judged for abuse ...
+     "undermines-confidence", False),
+    ("The parish council's plan to build over the playing fields at the Green is a disgrace. Nobody trusts them.",
+     "undermines-confidence", True),
+    # a laugh and a warm word are banter; a laugh alone is mockery; a joke is judged for prejudice whatever its tone
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂 brilliant work all",
      "abuse-councillor", False),
-    # ... a laugh alone is mockery, and a joke is judged for prejudice whatever its tone
     ("Anne-Marie, you're a menace with a glue gun, I've never seen so much glitter on one float 😂", "abuse-councillor",
      True),
     ("Only woman on the highways sub-committee, and the only one who'd read the survey. Joking, lads 😂 love you all",
      "harassment-discrimination", True),
-])
-def test_friendly_banter_is_not_judged_as_abuse(tmp_path, text, rule, reported):
-    assert judged_for(tmp_path, text, rule) is reported
-
-
-@pytest.mark.parametrize("text, rule, reported", [
-    # a story's clerk or council is not this council's, unless one of its people is named in it
+    # a story's council, unless one of this council's people is named in it
     ("Watching a drama where the council leaks everything to the local paper every single week.", "derogatory-council",
      False),
     ("Watching a drama where the council leaks everything to the local paper, just like Cllr Price does.",
      "derogatory-council", True),
-])
-def test_fiction_is_not_judged_as_being_about_the_council(tmp_path, text, rule, reported):
+]
+
+
+@pytest.mark.parametrize("text, rule, reported", CONTEXT_GATES, ids=[f"{r}:{t[:40]}" for t, r, _ in CONTEXT_GATES])
+def test_contexts_the_model_misreads_are_not_judged(tmp_path, text, rule, reported):
     assert judged_for(tmp_path, text, rule) is reported
 
 
