@@ -24,6 +24,7 @@ def flagged(text: str) -> bool:
     ("Actually, we've done loads on the bins this year, if you bothered to look.", True),
     # handed to the Clerk, as the policy asks
     ("Thanks for raising this, I've passed it to the Clerk.", False),
+    ("Noted, Roy. Helen in the office now has your post and the photo.", False),
     ("Hi Martin, I'm not the right person to answer that, but the Clerk is: clerk@croxleygreen-pc.gov.uk.", False),
     ("I'm not able to discuss individual complaints online, but I've made sure the Clerk has seen your message.", False),
 ])

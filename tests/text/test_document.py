@@ -40,6 +40,7 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("Some say the parish council does nothing for older residents. It funds the lunch club and the minibus.", True),
     ("Somebody posted that Cllr Rahman is only there to tick a box. That is an ugly thing to say.", True),
     ("I keep reading that the council wastes money on the lights. The lights cost £4,200.", True),
+    ("Thanks for the questions. Some say the council does nothing for older residents. It funds the lunch club.", True),
     # reported and agreed with, or not answered
     ("People say the council is corrupt. They're right, and it costs us £30k.", False),
     ("Some say the parish council is useless.", False),

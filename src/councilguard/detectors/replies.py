@@ -36,7 +36,7 @@ HANDOVER = caseless(
     r"not\s+the\s+right\s+person\s+to\s+(?:answer|ask|deal\s+with)|not\s+able\s+to\s+discuss\s+(?:individual\s+)?\w+\s+online|"
     r"made\s+sure\s+the\s+(?:clerk|office|proper\s+officer)\s+(?:has|have)\s+seen)\b")
 # "Helen in the office now has your post and the photo": a member of staff named as now having the complaint
-_STAFF_HAS_IT = caseless(r"^(?:\s+(?:in|at|from)\s+the\s+(?:office|parish\s+office|council\s+office))?\s+(?:now\s+)?has\s+"
+_STAFF_HAS_IT = caseless(r"(?:\s+(?:in|at|from)\s+the\s+(?:office|parish\s+office|council\s+office))?\s+(?:now\s+)?has\s+"
                          r"(?:seen\s+)?your\b")
 # "I've forwarded your comment to Helen, our Clerk": a hand-over verb, then a member of staff close after it
 HANDOVER_VERB = caseless(r"\b(?:forward(?:ed|ing)?|sent|passed|handed|referred|reported|flagged|raised)\b")

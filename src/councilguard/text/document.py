@@ -41,7 +41,7 @@ DENIAL = caseless(
 # It funds the lunch club, the minibus and the befriending scheme." The first sentence puts the charge in others'
 # mouths; the next answers it with a denial or with facts.
 CLAIM_REPORTED = caseless(
-    r"^\W*(?:I\s+keep\s+(?:reading|hearing|seeing)|(?:some\s+)?people\s+(?:have\s+)?(?:called|call|say|said|claim|are\s+saying|"
+    r"\W*(?:I\s+keep\s+(?:reading|hearing|seeing)|(?:some\s+)?people\s+(?:have\s+)?(?:called|call|say|said|claim|are\s+saying|"
     r"keep\s+saying)|some\s+(?:say|claim|have\s+said)|(?:somebody|someone)(?:'s|\s+has|\s+have)?\s+(?:been\s+saying|posted|"
     r"said|claimed|suggested|written)|there'?s\s+a\s+rumou?r|rumou?rs\s+(?:that|about)|you\s+may\s+have\s+(?:read|heard|seen)|"
     r"it'?s\s+been\s+(?:said|claimed|suggested))\b")
