@@ -73,7 +73,8 @@ CONTEMPT: dict[str, float] = {
         "ashamed of themselves", "absolute clowns", "total clowns", "bunch of muppets", "pack of",
         "talking shop", "as much use as a", "waste of everybody's time", "waste of everyone's time",
         "waste of all our time", "small-minded nonsense", "couldn't run a bath", "could not run a bath",
-        "like a row of stuffed", "shit show", "shitshow", "pig-headed", "pigheaded",
+        "like a row of stuffed", "shit show", "shitshow", "pig-headed", "pigheaded", "the pits", "a parody of itself",
+        "drivel",
     ], 0.85),
 }
 
