@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from councilguard import Pack
-from councilguard.detectors.base import Context
 from councilguard.detectors.conduct import abuse_hits, undermines_council
-from councilguard.engine import coerce_message
-
-AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+from tests.detectors.drafts import draft, fires
 
 
 def aimed(text: str, replying_to: str | None = None) -> list[str]:
-    raw = {"kind": "reply" if replying_to else "post", "text": text, "author": AUTHOR}
-    if replying_to:
-        raw["in_reply_to"] = {"author": "Yvonne (resident)", "text": replying_to}
-    return [h.term for h in abuse_hits(Context(coerce_message(raw), Pack.bundled()))]
+    return [h.term for h in abuse_hits(draft(text, replying_to, parent_author="Yvonne (resident)"))]
 
 
 @pytest.mark.parametrize("text,replying_to,terms", [
@@ -60,11 +53,6 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     assert aimed(text, replying_to) == terms
 
 
-def undermining(text: str) -> bool:
-    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
-    return any(True for _ in undermines_council(ctx, {}))
-
-
 @pytest.mark.parametrize("text,expected", [
     # the council answerable to no one, not a real council, its minutes doctored, unfit to hold money
     ("This council answers to nobody. Not residents, not auditors, nobody.", True),
@@ -84,7 +72,7 @@ def undermining(text: str) -> bool:
     ("Idea for my crime novel: a parish council so crooked it rigs the Best Kept Village judging.", False),
 ])
 def test_what_undermines_confidence_in_the_council(text, expected):
-    assert undermining(text) is expected
+    assert fires(undermines_council, draft(text)) is expected
 
 
 @pytest.mark.parametrize("text,kind", [
@@ -93,5 +81,4 @@ def test_what_undermines_confidence_in_the_council(text, expected):
     ("Met a chap at the fete who told me the Green is a disgrace. The man is a walking disaster.", "public"),
 ])
 def test_the_man_is_the_person_just_named(text, kind):
-    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
-    assert [h.target.kind for h in abuse_hits(ctx)] == [kind]
+    assert [h.target.kind for h in abuse_hits(draft(text))] == [kind]

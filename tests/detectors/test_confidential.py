@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from councilguard import Pack
-from councilguard.detectors.base import Context
 from councilguard.detectors.confidential import disclosure
-from councilguard.engine import coerce_message
-
-AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
-
-
-def found(text: str, replying_to: str | None = None) -> bool:
-    raw = {"kind": "reply" if replying_to else "post", "text": text, "author": AUTHOR}
-    if replying_to:
-        raw["in_reply_to"] = {"author": "A resident", "text": replying_to}
-    return any(True for _ in disclosure(Context(coerce_message(raw), Pack.bundled()), {}))
+from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,replying_to,expected", [
@@ -64,4 +53,4 @@ def found(text: str, replying_to: str | None = None) -> bool:
     ("The audit report has been published on the council's website.", None, False),
 ])
 def test_disclosure(text, replying_to, expected):
-    assert found(text, replying_to) is expected
+    assert fires(disclosure, draft(text, replying_to)) is expected

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from councilguard import Pack
-from councilguard.detectors.base import Context
 from councilguard.detectors.defamation import allegation
-from councilguard.engine import coerce_message
-
-AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
-
-
-def found(text: str) -> bool:
-    ctx = Context(coerce_message({"kind": "post", "text": text, "author": AUTHOR}), Pack.bundled())
-    return any(True for _ in allegation(ctx, {}))
+from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -35,4 +26,4 @@ def found(text: str) -> bool:
     ('Someone told Cllr Rahman to "go back to Bangladesh" at the station. It\'s racist, and it\'s been reported.', False),
 ])
 def test_allegation(text, expected):
-    assert found(text) is expected
+    assert fires(allegation, draft(text)) is expected

@@ -31,9 +31,9 @@ def judged_pack(tmp_path, extra: str = ""):
     return Checker(Pack.load(root))
 
 
-def judged_for(tmp_path, text: str, rule: str) -> bool:
-    """Whether the model reports ``rule`` on a councillor's Facebook post when every threshold is 0."""
-    report = judged_pack(tmp_path, ", threshold: 0.0").check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
+def judged_for(tmp_path, text: str, rule: str, params: str = ", threshold: 0.0") -> bool:
+    """Whether the model reports ``rule`` on a councillor's Facebook post (every threshold 0 unless ``params`` say)."""
+    report = judged_pack(tmp_path, params).check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
     return any(f.rule == rule and "judge.conduct" in f.detector.split(",") for f in report.findings)
 
 
@@ -153,9 +153,7 @@ def test_below_its_threshold_a_passage_about_someones_health_is_left_to_the_pers
     ('Cllr Kerr voted to close the footpath. Her garden backs onto it. "You do the maths," someone wrote.', False),
 ])
 def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reported):
-    checker = judged_pack(tmp_path, ", threshold: 1.0, insinuation_threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == "untrue-statement" and f.detector == "judge.conduct" for f in report.findings) is reported
+    assert judged_for(tmp_path, text, "untrue-statement", ", threshold: 1.0, insinuation_threshold: 0.0") is reported
 
 
 # Contexts the model misreads, each a gate in judge._eligible: (text, rule, reported when every threshold is 0).
@@ -215,9 +213,7 @@ def test_contexts_the_model_misreads_are_not_judged(tmp_path, text, rule, report
     ("The lad in the wheelchair outside the Co-op is a spastic and everyone knows it.", True),  # the author's own
 ])
 def test_a_passage_whose_only_slur_is_reported_is_not_judged(tmp_path, text, reported):
-    checker = judged_pack(tmp_path, ", threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == "disrespect-public" and f.detector == "judge.conduct" for f in report.findings) is reported
+    assert judged_for(tmp_path, text, "disrespect-public") is reported
 
 
 @pytest.mark.parametrize("text, reported", [
@@ -225,9 +221,7 @@ def test_a_passage_whose_only_slur_is_reported_is_not_judged(tmp_path, text, rep
     ("Cllr Kerr has discovered spreadsheets, everyone. Next week she will be inventing the wheel for us.", True),
 ])
 def test_a_short_passage_needs_a_hurtful_word_before_the_model_judges_it(tmp_path, text, reported):
-    checker = judged_pack(tmp_path, ", threshold: 0.0")
-    report = checker.check({"text": text, "author": COUNCILLOR, "channel": "facebook"})
-    assert any(f.rule == "abuse-councillor" and f.detector == "judge.conduct" for f in report.findings) is reported
+    assert judged_for(tmp_path, text, "abuse-councillor") is reported
 
 
 @pytest.mark.parametrize("text, rule, reported", [

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from councilguard import Pack
-from councilguard.detectors.base import Context
 from councilguard.detectors.replies import negative_remark
-from councilguard.engine import coerce_message
+from tests.detectors.drafts import draft, fires
 
-AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
 REMARK = "The parish council is useless, nobody ever answers my emails about the bins."
-
-
-def flagged(text: str) -> bool:
-    raw = {"kind": "reply", "text": text, "author": AUTHOR, "in_reply_to": {"author": "Martin", "text": REMARK}}
-    return any(True for _ in negative_remark(Context(coerce_message(raw), Pack.bundled()), {}))
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -29,4 +21,4 @@ def flagged(text: str) -> bool:
     ("I'm not able to discuss individual complaints online, but I've made sure the Clerk has seen your message.", False),
 ])
 def test_replies_to_a_negative_remark(text, expected):
-    assert flagged(text) is expected
+    assert fires(negative_remark, draft(text, REMARK, parent_author="Martin")) is expected

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from councilguard import Pack
-from councilguard.detectors.base import Context
 from councilguard.detectors.stance import counter_to_council
-from councilguard.engine import coerce_message
-
-AUTHOR = {"name": "Colin Baxter", "role": "councillor", "email": "cllr.baxter@croxleygreen-pc.gov.uk"}
+from tests.detectors.drafts import draft
 
 
 def hits(text: str, replying_to: str | None = None) -> list[str]:
-    raw = {"kind": "reply" if replying_to else "post", "text": text, "author": AUTHOR}
-    if replying_to:
-        raw["in_reply_to"] = {"author": "A resident", "text": replying_to}
-    ctx = Context(coerce_message(raw), Pack.bundled())
-    return [text[s:e] for h in counter_to_council(ctx, {}) for s, e in h.spans]
+    return [text[s:e] for h in counter_to_council(draft(text, replying_to), {}) for s, e in h.spans]
 
 
 @pytest.mark.parametrize("text,words", [

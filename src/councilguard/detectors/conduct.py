@@ -187,7 +187,7 @@ def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
 _ANIMALS = {"dog", "cow", "rat", "rats", "pig", "pigs", "snake", "snakes", "worm", "toad", "sheep", "weasel"}
 _COMPOUND_AFTER = caseless(r"[\s-]+(?:bins?|fouling|mess|poo|walkers?|wardens?|shows?|leads?|owners?|parks?|fields?|food|"
                            r"kennels?|sanctuary|licen[cs]es?|hair|racing|rescue|grooming|training|friendly|parsley|pens?|"
-                           r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?|poo|dirt)\b")
+                           r"dip|shearing|fair|catcher|bait|poison|traps?|infestation|problem|sightings?|dirt)\b")
 
 # Words that judge what someone did rather than call them names: said of an unknown wrongdoer ("whoever nicked the
 # bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
@@ -446,17 +446,13 @@ def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
     return bodies[-1] if bodies[-1].kind == T.COUNCIL else None
 
 
-_OTHER_BODY = caseless(r"\b(?:the\s+)?(?:government|government'?s|caa|ofwat|ofsted|environment\s+agency|national\s+highways|"
-                       r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
-
-
 def about_another_body(ctx: Context, span: Span) -> bool:
     """The passage is about another authority or public body and does not name this council (nor is it a reply to a
     post about this council)."""
     inside = [m for m in T.mentions(ctx) if span.start <= m.start < span.end]
     if any(m.kind == T.COUNCIL for m in inside) or T.council_replied_about(ctx, span.end):
         return False
-    return any(m.kind == T.OTHER_AUTHORITY for m in inside) or bool(_OTHER_BODY.search(ctx.text, span.start, span.end))
+    return any(m.kind == T.OTHER_AUTHORITY for m in inside)
 
 
 def _shams(ctx: Context, ms: list[T.Mention]):

@@ -45,8 +45,7 @@ INSULTS: dict[str, float] = {
         "do your job for a change", "stick to the photocopying", "stick to photocopying", "stick to the typing",
         "stick to moaning", "ask someone competent", "stupidity", "walking disaster", "silly little girl",
         "silly little boy", "silly girl", "playing at politics", "all the charm of", "the personality of a", "shit",
-        "nice work if you can get it", "get a grip", "absolute helmet",
-        "get someone competent",
+        "nice work if you can get it", "get a grip", "absolute helmet", "get someone competent",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -88,8 +87,8 @@ THREATS = [
     r"\b(?:i'?ll|i will|we'?ll|we will|gonna|going to)\s+(?:make\s+(?:you|him|her|them)\s+pay|sort\s+(?:you|him|her|them)\s+out|"
     r"get\s+(?:you|him|her|them)|come\s+round|come\s+for\s+(?:you|him|her|them)|burn|smash|kick|punch|hurt|finish\s+(?:you|him|her|them)|"
     r"ruin\s+(?:you|him|her|them)|destroy\s+(?:you|him|her|them))\b",
-    r"\bwatch\s+(?:your|his|her|their)\s+back\b(?!\s+(?:with|around|near)\b)",
-    r"\b(?:to|better)\s+watch\s+(?:himself|herself|themselves)\b",  # "watch your back with her": a warning
+    r"\bwatch\s+(?:your|his|her|their)\s+back\b(?!\s+(?:with|around|near)\b)",  # "watch your back with her": a warning
+    r"\b(?:to|better)\s+watch\s+(?:himself|herself|themselves)\b",
     r"\bknow\s+where\s+(?:you|he|she|they)\s+lives?\b",
     r"\b(?:you'?ll|he'?ll|she'?ll|they'?ll|you will|he will|she will|they will)\s+(?:regret|pay\s+for|be\s+sorry)\b",
     r"\b(?:deserves?|needs?)\s+(?:a\s+)?(?:good\s+)?(?:slap|kicking|hiding|beating|punch)\b",

@@ -57,7 +57,6 @@ FACTUAL_BASIS = caseless(
     r"(?:sub-?committee|panel|tribunal|court|ombudsman|auditor|inquest|jury|magistrates)\s+(?:has\s+|have\s+)?(?:found|ruled|concluded)|"
     r"decision notice|(?:was|were|been)\s+(?:jailed|sentenced)|pleaded\s+guilty|(?:is|are)\s+(?:a\s+matter\s+of\s+)?public\s+record|(?:it'?s|it\s+is|that'?s|all)\s+in\s+the\s+"
     r"(?:published\s+)?(?:minutes|register(?:\s+of\s+interests)?|accounts))\b")
-# "I've seen the comment saying… There's no truth in it": repeated in order to deny it
 # Insinuation: an allegation left for the reader to complete ("Cllr Kerr's garden backs onto the footpath. You do the
 # maths."). The conduct model's untrue-statement head is less sure of these than the cue warrants (judge.conduct's
 # ``insinuation_threshold``).
@@ -81,7 +80,8 @@ def insinuates(ctx: Context, span) -> bool:
                for m in INSINUATION.finditer(ctx.text, span.start, span.end))
 
 
-_OF_AN_ACT = caseless(r"\b(?:it|that|this)\s*$")
+_OF_AN_ACT = caseless(r"\b(?:it|that|this)\s*$")  # "It's racist": said of an act
+# "I've seen the comment saying… There's no truth in it": repeated in order to deny it
 REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
                       r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
 REFUSED = caseless(r"\b(?:won'?t|will\s+not|don'?t|do\s+not)\s+(?:have|let|tolerate|allow|accept)\b[^.!?]{0,40}$")

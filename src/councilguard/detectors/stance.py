@@ -126,7 +126,8 @@ def _own_act(ctx: Context, m: re.Match) -> bool:
 
 
 def _negated(ctx: Context, start: int) -> bool:
-    """A negation among the three words before: "I won't be backing…", not "…and not leave until they vote to drop…"."""
+    """A negation among the three words before, in the same sentence: "I won't be backing…", not "…and not leave until
+    they vote to drop…" nor "I'm not. I've written to the Inspectorate…" (conduct.negated looks across sentences)."""
     sent = ctx.doc.sentence_at(start)
     before = re.findall(r"[a-z'’]+", ctx.text[max(sent.start, start - 30):start].lower())[-3:]
     return any(w in ("not", "never", "no", "wont", "wouldnt", "shouldnt") or w.endswith(("n't", "n’t")) for w in before)

@@ -87,9 +87,9 @@ _SENTENCE_END = re.compile(r"[.!?\n:]")
 
 
 def _subject_of_sentence(text: str, start: int, found: list[Mention]) -> bool:
-    """The office or committee is what its sentence is about: it opens the sentence (after at most one word,
-    "Honestly the parish office…") and no person is named in it ("Cllr Brookes's behaviour in the finance
-    committee", "the phone system in the parish office" are about something else)."""
+    """The committee is what its sentence is about: it opens the sentence (after at most one word, "Honestly the
+    finance committee…") and no person is named in it ("Cllr Brookes's behaviour in the finance committee" is about
+    him)."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     begin = ends[-1] if ends else 0
     if len(text[begin:start].split()) > 1:
@@ -104,6 +104,9 @@ def _subject_of_sentence(text: str, start: int, found: list[Mention]) -> bool:
 _COUNCILS_OWN_STAFF = caseless(
     r"\b(?:council|parish|pc)['’]s\s+((?:deputy\s+)?(?:clerk|rfo|staff|officers?|employees?|groundsm[ae]n|caretaker|"
     r"office\s+staff|events\s+officer))\b")
+# National bodies and utilities, answerable elsewhere: "The CAA consultation was a box-ticking exercise"
+_PUBLIC_BODY = caseless(r"\b(?:the\s+)?(?:government'?s?|caa|ofwat|ofsted|environment\s+agency|national\s+highways|"
+                        r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -201,6 +204,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0)))
     for a, b in other_named_councils(council, text):
         add(Mention(a, b, OTHER_AUTHORITY, text[a:b], later=True))
+    for m in _PUBLIC_BODY.finditer(text):
+        add(Mention(m.start(), m.end(), OTHER_AUTHORITY, m.group(0), later=True))
     for m in _council_pattern(council).finditer(text):
         add(Mention(m.start(), m.end(), COUNCIL, council.name))
     for m in _role_pattern(council).finditer(text):

@@ -155,11 +155,10 @@ class Document:
                 and (DENIAL.search(self.text, s.start, s.end) or self._answered(s))]
 
     def _answered(self, sent: Span) -> bool:
-        if not CLAIM_REPORTED.match(self.text, sent.start):
+        """``sent`` reports a charge (CLAIM_REPORTED) and the next sentence answers it without agreeing."""
+        if not CLAIM_REPORTED.match(self.text, sent.start) or sent.end >= len(self.text.rstrip()):
             return False
-        if sent.end >= len(self.text.rstrip()):
-            return False
-        following = self.sentence_at(sent.end + 1 if sent.end < len(self.text) else sent.end)
+        following = self.sentence_at(sent.end + 1)
         if following.start < sent.end:
             return False
         answer = self.text[following.start:following.end]
