@@ -34,6 +34,17 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("Shona's running the meeting on Thursday. I say we all turn up and grill her til she cries.", None,
      ["grill her til she cries"]),
     ("Dev Patel had better watch himself. I've got a long memory.", None, ["better watch himself"]),
+    # ridicule by a stock construction, whoever it is aimed at; a famous name compared with is not the target
+    ("Shame our parish council has all the vision of a mole in a coal cellar.", None,
+     ["all the vision of a mole"]),
+    ("That's what happens when you hire a Clerk with the legal knowledge of a golden retriever.", None,
+     ["the legal knowledge of a golden retriever"]),
+    ("With respect, you wouldn't know a conservation area if it bit you.", "The boundary should take in the mill",
+     ["wouldn't know a conservation area if it bit"]),
+    ("Cllr Hargreaves has been 'looking into' the bus shelter for 18 months. Sherlock Holmes he is not.", None,
+     ["sherlock holmes he is not"]),
+    ("We need the knowledge of a solicitor on this, not guesswork about Cllr Price's lease.", None, []),
+    ("Sherlock Holmes he is not, says the review of the new detective drama.", None, []),
     # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing
     ("David you absolute muppet, you've left your reading glasses in the hall again 🤓 they're with the office", None, []),
     ("Cllr Cole is a muppet 😂", None, ["muppet"]),

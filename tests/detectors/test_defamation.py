@@ -14,6 +14,13 @@ from tests.detectors.drafts import draft, fires
     ("For those who don't know, Shona McAllister never banked the dog show takings.", True),
     ("Our events officer is flogging the council's strimmers on Facebook Marketplace.", True),
     ("Cllr Price changed the tennis court quote after it came in so that his preferred firm came out cheapest.", True),
+    # money taken, quotes invented, an invoice backdated, money lost: the person named beside the phrase, not in it
+    ("Lee Garvey at Croxley Eye takes money from developers to write nice stories.", True),
+    ("The editor of Croxley Eye made up the quotes in last week's article.", True),
+    ("the rfo backdated the insurance invoice so the old policy would cover his mistake.", True),
+    ("The Clerk missed the deadline for the play area grant and lost us £25,000.", True),
+    ("Someone's spreading that I \"took money from the developer\" on Baldwins Lane. I didn't.", False),
+    ("The council took money from the developer as a section 106 contribution for the play area.", False),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

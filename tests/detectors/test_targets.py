@@ -58,6 +58,9 @@ def found(text: str, kind: str) -> list[str]:
     ("planning cttee tonight was a farce.", T.COUNCIL, "planning cttee"),
     ("The finance committee is a bunch of headless chickens.", T.COUNCIL, "The finance committee"),
     ("The planning committee chair is an arrogant little tinpot dictator.", T.COUNCILLOR, "chair"),
+    # a journalist by role; a stranger who shares a first name with a councillor is not that councillor
+    ("The editor of Croxley Eye made up the quotes.", T.PUBLIC, "The editor"),
+    ("Colin Reeves has written to the council again.", T.PUBLIC, "Colin Reeves"),
     # the council's own post holders, after the council's name has taken "council's"
     ("The council's clerk is useless.", T.STAFF, "clerk"),
     ("The council's staff couldn't run a tap.", T.STAFF, "staff"),

@@ -19,10 +19,10 @@ from councilguard.detectors import targets as T
 from councilguard.detectors.base import Context, Hit
 from councilguard.detectors.frames import mentioned_not_used
 from councilguard.detectors.conduct_words import (
-    ANGER, CONTEMPT, HARASSMENT, INCITEMENT, INSULTS, NEGATORS, THREATS, WEAK,
+    ANGER, CONTEMPT, HARASSMENT, INCITEMENT, INSULTS, NEGATORS, RIDICULE, THREATS, WEAK,
 )
 from councilguard.detectors.registry import detector
-from councilguard.text.lexicon import Lexicon
+from councilguard.text.lexicon import Lexicon, LexMatch
 from councilguard.text.caseless import caseless
 from councilguard.text.council_words import LOCAL_COUNCIL
 from councilguard.text.document import Span
@@ -54,12 +54,14 @@ def hurtful_words(ctx: Context) -> list[tuple[int, int]]:
     """Spans of every insult or contempt word in the text, whoever's words they are (memoised)."""
     def find():
         insults, contempt, _ = _lexicons()
-        return sorted((m.start, m.end) for lex in (insults, contempt) for m in lex.finditer(ctx.norm))
+        words = [(m.start, m.end) for lex in (insults, contempt) for m in lex.finditer(ctx.norm)]
+        return sorted(words + [m.span() for m in _RIDICULE.finditer(ctx.text)])
     return ctx.memo("conduct.hurtful-words", find)
 
 
 _THREATS = [caseless(p) for p in THREATS]
 _INCITE = [caseless(p) for p in INCITEMENT]
+_RIDICULE = caseless("|".join(f"(?:{p})" for p in RIDICULE))
 _HARASS = [caseless(p) for p in HARASSMENT]
 _COPULA = caseless(
     r"^(?:\s*=|\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
@@ -119,8 +121,10 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
     insults, contempt, _ = _lexicons()
     out: list[AbuseHit] = []
     person_kinds = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.SELF, T.OTHER_AUTHORITY, T.COUNCIL}
-    for lex, kind in ((insults, "insult"), (contempt, "contempt")):
-        for m in lex.finditer(ctx.norm):
+    ridicule = [LexMatch(m.start(), m.end(), m.group(0).lower(), 0.85) for m in _RIDICULE.finditer(text)]
+    compared = [m.span() for m in _RIDICULE.finditer(text) if m.group("tail")]  # "Sherlock Holmes he is not"
+    for found, kind in (([*insults.finditer(ctx.norm), *ridicule], "insult"), (contempt.finditer(ctx.norm), "contempt")):
+        for m in found:
             if doc.others_words(m.start, m.end) or negated(text, m.start) or doc.denied(m.start):
                 continue
             sent = doc.sentence_at(m.start)
@@ -130,7 +134,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 continue  # part of the name of whom it is about ("the dog walkers", "Thanks Karen")
             if reported_to_condemn(ctx, sent, m.start):
                 continue
-            target = T.nearest(ms, m.start, m.end, person_kinds, (sent.start, sent.end))
+            candidates = [t for t in ms if not any(a <= t.start and t.end <= b for a, b in compared)]
+            target = T.nearest(candidates, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
                 target = _carried_target(ctx, ms, sent.start) or _spoken_to(ctx, sent, m.term)
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):

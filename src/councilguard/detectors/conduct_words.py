@@ -77,6 +77,28 @@ CONTEMPT: dict[str, float] = {
     ], 0.85),
 }
 
+# Ridicule by a stock construction rather than a word: "all the vision of a mole", "the legal knowledge of a golden
+# retriever", "Sherlock Holmes he is not", "wouldn't know a conservation area if it bit him". Each shape is mockery
+# whatever fills it, so they are patterns, scored as insults (aimed at a person or at the council). Where a pattern
+# names someone famous for comparison, it has a ``tail`` group: the famous name is not whom it mocks.
+RIDICULE = [
+    r"\ball\s+the\s+(?:vision|urgency|backbone|imagination|charm|personality|charisma|warmth|drive|energy|spine|"
+    r"common\s+sense|tact|grace|wit|get-up-and-go|foresight|speed|pace)\s+of\s+an?\s+\w+",
+    r"\bthe\s+(?:[\w-]+\s+)?(?:knowledge|brains?|sense|intelligence|judgement|attention\s+span|memory|manners|"
+    r"(?:people|social|organisational)\s+skills)\s+of\s+an?\s+(?:golden\s+retriever|goldfish|gnat|potato|(?:house\s+)?brick|"
+    r"plank|toddler|lettuce|houseplant|tortoise|sloth|snail|mayfly|doorknob|cabbage|turnip|dodo|amoeba|teaspoon|"
+    r"traffic\s+cone|garden\s+gnome)\b",
+    r"\bmight\s+as\s+well\s+(?:have\s+)?(?:talk(?:ed)?|shout(?:ed)?|speak|spoken|writ(?:e|ten)|wrote|complain(?:ed)?)\s+"
+    r"(?:to|into|at)\s+an?\s+(?:brick\s+wall|wall|sock|void|lamp-?post|hole|brick|bin|cushion|tree|plank|hedge)\b",
+    r"\bwouldn'?t\s+know\s+an?\s+[\w\s-]{1,30}?\s+if\s+(?:it|one)\s+(?:bit|hit|smacked|slapped|kicked|ran\s+over)\b",
+    r"\b(?:Sherlock(?:\s+Holmes)?|Einstein|Churchill|Picasso|Shakespeare|Poirot|Columbo|Mastermind|"
+    r"an?\s+(?:genius|rocket\s+scientist|brain\s+surgeon|mastermind))\s+(?P<tail>(?:he|she|they)\s+(?:is|are)\s+not)\b",
+    r"\bcouldn'?t\s+(?:find|fight)\s+(?:(?:his|her|their|its)\s+way\s+)?(?:out\s+of\s+)?an?\s+(?:wet\s+)?paper\s+bag\b",
+    r"\bcouldn'?t\s+(?:organise|run|park|manage|plan|fix|boil|chair|pour|sell)\s+an?\s+(?:bike|egg|kettle|bus|raffle|"
+    r"cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue)\b",
+    r"\b(?:haven'?t|have\s+not|hasn'?t)\s+got\s+(?:any\s+)?crayons\b|\bin\s+words\s+of\s+one\s+syllable\b",
+]
+
 # Anger: outbursts in the author's own voice. Alone they are not abuse; with a target they add weight.
 ANGER: set[str] = {"fuming", "furious", "livid", "seething", "sick of", "sick and tired", "fed up with",
                    "had enough of", "how dare", "disgusted", "outraged", "raging", "angry", "incandescent",

@@ -23,7 +23,12 @@ ALLEGATIONS = [
     r"fiddl(?:e|es|ed|ing)\b(?:\s+(?:the|his|her|their)\s+\w+)?", r"embezzl\w+", r"misappropriat\w+",
     r"stole\b|steal(?:s|ing)?\b|stolen\b|nick(?:ed|ing|s)\s+(?:the|our)\b|theft\b|thie(?:f|ves)\b",
     r"pocket(?:ed|ing|s)\s+(?:the\s+)?(?:cash|money|funds|grant|difference|proceeds)", r"lin(?:e|es|ed|ing)\s+(?:his|her|their)\s+(?:own\s+)?pockets?",
-    r"(?:took|takes|taking|accepted|accepts)\s+(?:a\s+)?(?:bribes?|backhanders?|kickbacks?|brown envelopes?)", r"bribe[sd]?\b|bribing\b|bribery\b",
+    r"(?:took|takes|taking|accepted|accepts)\s+(?:a\s+)?(?:bribes?|bungs?|backhanders?|kickbacks?|brown envelopes?)",
+    r"(?:took|takes|taking|accepted|accepts|trouser(?:s|ed|ing)?)\s+(?:money|cash|payments?|£[\d,.]+k?)\s+(?:from|off)\s+(?:the\s+)?"
+    r"(?:developers?|builders?|contractors?|suppliers?|landowners?|[A-Z]\w+)",
+    r"made\s+up\s+(?:the\s+|those\s+|these\s+|his\s+|her\s+|their\s+)?(?:quotes?|figures|numbers|evidence|complaints?|"
+    r"results?|signatures?|statistics|stats|minutes)\b", r"backdat(?:e|ed|es|ing)\b",
+    r"lost\s+(?:us|the\s+council|the\s+parish)\s+£", r"bribe[sd]?\b|bribing\b|bribery\b",
     r"on the take\b", r"corrupt\b", r"fraud(?:ulent(?:ly)?|ster)?\b", r"cook(?:ed|s|ing)\s+the\s+books", r"falsif(?:y|ied|ies|ying)\b",
     r"forg(?:ed|es|ing)\b", r"rigg(?:ed|ing)\b", r"fix(?:ed|es|ing)\s+the\s+(?:vote|tender|contract|result)",
     r"(?:is|was|'s|are|were)\s+(?:a\s+)?(?:liar|liars|crook|crooks|criminal|thief|fraud|fraudster|paedophile|pedophile|drunk|racist|abuser)\b",
@@ -100,7 +105,9 @@ def allegation(ctx: Context, params):
     for m in _ALLEGATION.finditer(ctx.text):
         sent = ctx.doc.sentence_at(m.start())
         window = (sent.start, sent.end)
-        target = T.nearest(ms, m.start(), m.end(), people | {T.SELF}, window)
+        # whoever the allegation phrase itself names ("took money from the developer") is not whom it is about
+        around = [t for t in ms if not (m.start() <= t.start and t.end <= m.end())]
+        target = T.nearest(around, m.start(), m.end(), people | {T.SELF}, window)
         if target is None:
             target = _pronoun_target(ctx, ms, sent.start)
         if target is None or target.kind == T.SELF or UNKNOWN.match(target.name):

@@ -62,7 +62,7 @@ _PUBLIC = caseless(
 # Members of the public by what they do: "the Scout leader", "the chippy owner on New Road", "that estate agent"
 _PUBLIC_ROLE = caseless(
     r"\b(?:the|that|this|our|a|local)\s+(?!glorified\b)(?:[\w'’-]+\s+){0,3}?(?:coordinator|leader|owner|organi[sz]er|secretary|treasurer|"
-    r"reporter|journalist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
+    r"reporter|journalist|editor|columnist|hack|barber|landlord|landlady|publican|vicar|headteacher|head\s+teacher|teacher|shopkeeper|"
     r"manager|surgeon|builder|developer|estate\s+agent|agent|driver|warden|tenant|neighbour|cyclist|dog\s+walker|"
     r"petitioner|protester|blogger|activist|chair\s+of\s+the\s+[\w'’-]+(?:\s+[\w'’-]+)?)s?\b")
 # Members of the public by description: "the chap who complains about the bells", "Dear man on the mobility
@@ -198,6 +198,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     for rx, table, fold in ((name_re, names, True), (bare_re, bare, False)):
         for m in rx.finditer(text):
             member = table[" ".join(m.group(0).lower().split()) if fold else m.group(0)]
+            if not fold and m.group(0) == member.first_name and _ANOTHER_SURNAME.match(text, m.end()):
+                continue  # "Colin Reeves has written again": another Colin, not Cllr Colin Baxter
             add(Mention(m.start(), m.end(), _member_kind(ctx, member), member.name))
     for rx in (_OTHER_AUTHORITY, _other_authorities_pattern(council)):
         for m in rx.finditer(text):
@@ -255,7 +257,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             add(Mention(m.start(1), m.end(1), PUBLIC, m.group(1), later=True))
     for m in _FULL_NAME.finditer(text):
         words = m.group(0).split()
-        if not any(w.lower() in known for w in words) and words[-1].lower() not in _NOT_A_SURNAME:
+        first_known = words[0].lower() in known and words[0] not in _roster_first_names(council)  # "Colin Reeves" too
+        if not first_known and words[-1].lower() not in known and words[-1].lower() not in _NOT_A_SURNAME:
             add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _COUNCIL_BODY.finditer(text):
         if _subject_of_sentence(text, m.start(), out):
@@ -461,6 +464,14 @@ COMMON_WORDS = {"price", "cole", "marsh", "green", "brown", "white", "black", "y
                 "mills", "rose", "may", "june", "april", "grace", "hope", "joy", "faith", "bill", "mark", "will",
                 "pat", "sue", "rob", "dawn", "summer", "cook", "baker", "fox", "lamb", "bird", "banks", "church",
                 "hall", "lane", "page", "rich", "gay", "long", "short", "little", "north", "west", "moore"}
+
+
+@lru_cache(maxsize=32)
+def _roster_first_names(council: Council) -> frozenset[str]:
+    return frozenset(member.first_name for member in council.members)
+
+
+_ANOTHER_SURNAME = re.compile(r"[ \t]+[A-Z][a-z'’-]+(?![\w'’-])")
 
 
 @lru_cache(maxsize=32)
