@@ -72,6 +72,8 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     ("Heads up: parish council minutes get edited after the meeting to take out anything awkward.", True),
     ("I've come to the view that this parish council is no longer fit to hold public money.", True),
     ("The allotment ballot was a stitch up, and the parish council knew it.", True),
+    ("You can fill in the form, but honestly it's decided before the forms come in. Save yourself the bother.", True),
+    ("the ballot for the new allotment plots was a stitch up. plots 14 to 20 went to people not on the list", True),
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),

@@ -28,6 +28,9 @@ def fires(detector, text: str) -> bool:
     ("OK boomer. Your time is up, go and tend your roses.", True),
     ("Cllr Wainwright is 'disabled', apparently. Funny how he manages the stairs at the pub.", True),
     ("Four children already. Maybe spend less time breeding and more time working.", True),
+    # an animal emoji aimed at a person; the see-no-evil monkey is embarrassment, not a taunt
+    ("Cllr Okafor's contribution to the debate tonight: 🐵🍌", True),
+    ("Dev tried to explain VAT reclaim to me for the third time. My fault, not his 🙈", False),
     # neutral mentions, counter-speech and reports
     ("The 'OK boomer' jibes at the bowls club in the youth forum thread were unkind.", False),
     ("English conversation classes start at the library on Tuesday; everyone welcome.", False),

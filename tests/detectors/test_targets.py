@@ -61,6 +61,10 @@ def found(text: str, kind: str) -> list[str]:
     # a journalist by role; a stranger who shares a first name with a councillor is not that councillor
     ("The editor of Croxley Eye made up the quotes.", T.PUBLIC, "The editor"),
     ("Colin Reeves has written to the council again.", T.PUBLIC, "Colin Reeves"),
+    # residents' own groups by name, and residents by description
+    ("The Friends of Croxley Moor have called an emergency meeting.", T.PUBLIC, "The Friends of Croxley Moor"),
+    ("The Yorke Road Residents' Committee wrote again.", T.PUBLIC, "The Yorke Road Residents' Committee"),
+    ("The young couple who bought the old post office think they run the square.", T.PUBLIC, "The young couple"),
     # the council's own post holders, after the council's name has taken "council's"
     ("The council's clerk is useless.", T.STAFF, "clerk"),
     ("The council's staff couldn't run a tap.", T.STAFF, "staff"),
@@ -85,6 +89,8 @@ def test_described_targets_are_found(text, kind, words):
     ("Three Rivers' planning committee refused it.", T.COUNCIL),
     ("The allotment committee meets on Tuesday.", T.COUNCIL),
     ("The parish office is closed on Friday.", T.COUNCIL),
+    # a quantity, not a couple
+    ("The office is run by a couple of parasites living off the precept.", T.PUBLIC),
     # a role held by someone described with contempt is not a role description ("a glorified secretary")
     ("Helen, with respect, you're a glorified secretary.", T.PUBLIC),
 ])

@@ -400,17 +400,17 @@ _UNDERMINE_RX = [(caseless(p), s, w) for p, s, w in _UNDERMINE]
 # the council named anywhere in the message, is target enough.
 _SHAM = caseless(
     r"\b(?:box[- ]ticking|tick[- ]box)(?:\s+exercise)?\b|\brubber[- ]stamp(?:s|ed|ing)?\b|\b(?:a|is|just|pure|all)\s+"
-    r"(?:sham|charade|theatre|window[- ]dressing|pr exercise)\b|\bdone deal\b|"
+    r"(?:sham|charade|theatre|window[- ]dressing|pr exercise|(?:total\s+|complete\s+)?stitch[- ]?up)\b|\bdone deal\b|"
     r"\b(?:already|all)\s+(?:been\s+)?(?:decided|agreed|sewn up|stitched up)\b|"
     r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\bdecided\s+before\s+(?:the|anyone|we|you)\b|"
-    r"\bsave\s+yourselves?\s+the\s+bother\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"\bsave\s+yoursel(?:f|ves)\s+the\s+(?:bother|trouble|effort|stamp)\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
     r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
     r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"
     r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
 _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
                     r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision|tenders?|contracts?|"
-                    r"ballot)\b")
+                    r"ballot|forms?|survey|questionnaire)\b")
 
 
 @detector("conduct.undermines-council")

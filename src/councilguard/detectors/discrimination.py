@@ -113,7 +113,8 @@ _HOSTILE_BESIDE_IDENTITY = re.compile(
     rf"(?:{_IDENTITY_EMOJI})[\s➡️→=]{{0,4}}(?:{_HOSTILE_EMOJI})|(?:{_HOSTILE_EMOJI})[\s➡️→=]{{0,4}}(?:{_IDENTITY_EMOJI})")
 _NOT_WITH_RAINBOW = ("🔥", "💥")  # a rainbow on fire is as often delight as hate
 _DEHUMANISING = [caseless(p) for p in DEHUMANISING]
-EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🙈|🍌|🐷|🐖|🐽)")
+# Not 🙈: the see-no-evil monkey is how people say "how embarrassing" ("Locked myself out again 🙈")
+EMOJI_TAUNTS = re.compile(r"(?:🐒|🐵|🦍|🍌|🐷|🐖|🐽)")
 _CONDEMN = caseless(
     r"\b(?:unacceptable|not acceptable|isn'?t acceptable|racist|racism|homophobic|homophobia|transphobic|"
     r"sexist|sexism|ableist|bigot(?:ed|ry)?|hate speech|hateful|disgraceful|appalling|condemn\w*|no place|reported|"

@@ -70,6 +70,7 @@ _PUBLIC_ROLE = caseless(
 _PUBLIC_DESCRIBED = caseless(
     r"\b(?:the|that|this|a|one|some|dear|(?:to|yester)day'?s|tonight'?s|last\s+night'?s)\s+(?:[A-Z][a-z]+\s+|['‘\"“])?"
     r"(?:chap|gent(?:leman)?|lad|lass|fella|fellow|girl|boy|bloke|guy|lady|woman|man|person|(?:allotment\s+)?holder|"
+    r"(?:young\s+|old\s+|new\s+)?couple(?!\s+of\b)|teenagers|youths|vigilante|"
     r"objector|campaigner|petitioner|complainant|protester|signator(?:y|ies)|troll|keyboard\s+warrior)s?\b['’\"”]?"
     r"|\bthe\s+(?!whole\b)[\w'’-]+(?:\s+[\w'’-]+)?\s+lot\b(?!\s+of\b)")
 # Staff by description: "that girl in the office", "the woman from the parish office"
@@ -107,6 +108,12 @@ _COUNCILS_OWN_STAFF = caseless(
 # National bodies and utilities, answerable elsewhere: "The CAA consultation was a box-ticking exercise"
 _PUBLIC_BODY = caseless(r"\b(?:the\s+)?(?:government'?s?|caa|ofwat|ofsted|environment\s+agency|national\s+highways|"
                         r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
+# Residents' own groups by name: "the Friends of Croxley Moor", "the Yorke Road Residents' Committee", "the Barton Way
+# Preservation Society". Their members are the public the Code asks councillors to respect.
+_RESIDENTS_GROUP = re.compile(
+    r"\b(?:[Tt]he\s+)?(?:Friends\s+of(?:\s+(?:the\s+)?[A-Z][\w'’-]+){1,3}|(?:[A-Z][\w'’-]+\s+){1,3}"
+    r"(?:Residents['’]?\s+(?:Association|Committee|Group|Forum)|Preservation\s+Society|Action\s+Group|Neighbourhood\s+Watch|"
+    r"Allotments?\s+(?:Association|Society)))\b")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")
 # "Honestly Nigel, you're…", "Sorry Sandra, not sorry", "Ignore Terry, he's…"
 _VOCATIVE_ANYWHERE = re.compile(r"\b(?:Honestly|Sorry|Ignore|Oh|Well|Look|Cheers|Thanks|Listen|Mate|Dear)\s+([A-Z][a-z]{2,})\b")
@@ -239,6 +246,8 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         add(Mention(start, m.end(), COUNCIL if plural else COUNCILLOR, text[start:m.end()], named=not plural, later=later))
     for m in _PUBLIC.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
+    for m in _RESIDENTS_GROUP.finditer(text):
+        add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _PUBLIC_DESCRIBED.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), later=True))
     for m in _PUBLIC_ROLE.finditer(text):
