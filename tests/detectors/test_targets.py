@@ -61,6 +61,9 @@ def found(text: str, kind: str) -> list[str]:
     # a journalist by role; a stranger who shares a first name with a councillor is not that councillor
     ("The editor of Croxley Eye made up the quotes.", T.PUBLIC, "The editor"),
     ("Colin Reeves has written to the council again.", T.PUBLIC, "Colin Reeves"),
+    # the council's staff by what they do; the person on the council's phone
+    ("Only took a year because the council's grounds 'expert' is a halfwit.", T.STAFF, "grounds 'expert'"),
+    ("The person who answers the council phone on Mondays is rude.", T.STAFF, "The person who answers the council phone"),
     # residents' own groups by name, and residents by description
     ("The Friends of Croxley Moor have called an emergency meeting.", T.PUBLIC, "The Friends of Croxley Moor"),
     ("The Yorke Road Residents' Committee wrote again.", T.PUBLIC, "The Yorke Road Residents' Committee"),
@@ -89,6 +92,7 @@ def test_described_targets_are_found(text, kind, words):
     ("Three Rivers' planning committee refused it.", T.COUNCIL),
     ("The allotment committee meets on Tuesday.", T.COUNCIL),
     ("The parish office is closed on Friday.", T.COUNCIL),
+    ("The council's expert report on the limes is online.", T.STAFF),
     # a quantity, not a couple
     ("The office is run by a couple of parasites living off the precept.", T.PUBLIC),
     # a role held by someone described with contempt is not a role description ("a glorified secretary")

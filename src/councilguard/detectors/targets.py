@@ -76,7 +76,9 @@ _PUBLIC_DESCRIBED = caseless(
 # Staff by description: "that girl in the office", "the woman from the parish office"
 _STAFF_DESCRIBED = caseless(
     r"\b(?:the|that|this|a)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+(?:in|from|at|who\s+runs)\s+"
-    r"the\s+(?:council\s+|parish\s+|clerk'?s\s+)?office\b|\bgroundsm[ae]n\b|\bgrounds\s*keepers?\b"
+    r"the\s+(?:council\s+|parish\s+|clerk'?s\s+)?office\b|"
+    r"\b(?:the|that|this)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+who\s+(?:answers|mans|runs|does)\s+"
+    r"the\s+(?:council|parish)(?:'s)?\s+(?:phones?|desk|reception|emails?|inbox|website|facebook(?:\s+page)?)\b|\bgroundsm[ae]n\b|\bgrounds\s*keepers?\b"
     r"|\b(?:a|another|new)\s+(?:deputy\s+)?clerk\b")
 # The council by its committees: "planning cttee tonight was a farce", "The finance committee is a bunch of…". Not
 # "the parish office": contempt for it is as often about the staff who work there.
@@ -104,7 +106,9 @@ def _subject_of_sentence(text: str, start: int, found: list[Mention]) -> bool:
 # post after it is found on its own
 _COUNCILS_OWN_STAFF = caseless(
     r"\b(?:council|parish|pc)['’]s\s+((?:deputy\s+)?(?:clerk|rfo|staff|officers?|employees?|groundsm[ae]n|caretaker|"
-    r"office\s+staff|events\s+officer))\b")
+    r"office\s+staff|events\s+officer|(?:(?:grounds|events|planning|finance|office|tree|parks?)\s+)?['‘]?"
+    r"(?:expert|man|woman|lady|bloke|guy|chap|person|team|employee|worker)['’]?))(?![\w'’])"
+    r"(?!\s+(?:report|advice|opinion|witness|evidence|view|panel|survey|assessment)\b)")
 # National bodies and utilities, answerable elsewhere: "The CAA consultation was a box-ticking exercise"
 _PUBLIC_BODY = caseless(r"\b(?:the\s+)?(?:government'?s?|caa|ofwat|ofsted|environment\s+agency|national\s+highways|"
                         r"network\s+rail|thames\s+water|affinity\s+water|planning\s+inspectorate|secretary\s+of\s+state)\b")
