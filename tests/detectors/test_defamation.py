@@ -21,6 +21,11 @@ from tests.detectors.drafts import draft, fires
     ("The Clerk missed the deadline for the play area grant and lost us £25,000.", True),
     ("Someone's spreading that I \"took money from the developer\" on Baldwins Lane. I didn't.", False),
     ("The council took money from the developer as a section 106 contribution for the play area.", False),
+    # a private interest of someone in office beside an insinuation; the interest alone, or a joke, is no allegation
+    ("Our Chair owns two houses on the road where the new car park is planned. I'm just putting it out there.", True),
+    ("The contract went out the week a certain councillor's son started at the firm. Draw your own conclusions.", True),
+    ("Our Chair owns two houses on the road where the new car park is planned, and declared it at the meeting.", False),
+    ("Has anyone told Cllr Wainwright the pavilion chairs are rated for 20 stone? Asking for a friend.", False),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

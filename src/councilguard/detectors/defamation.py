@@ -100,6 +100,7 @@ def allegation(ctx: Context, params):
     if banter(ctx):
         return  # "Keith you old rogue, that's the third raffle you've won 😂 are you sure you're not rigging it"
     ms = T.mentions(ctx)
+    yield from _insinuated_interest(ctx, ms)
     people = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}
     hedged = bool(HEDGES.search(ctx.text))
     for m in _ALLEGATION.finditer(ctx.text):
@@ -138,6 +139,35 @@ def allegation(ctx: Context, params):
         yield Hit(spans=((m.start(), m.end()),), score=score, fixes=(ctx.drop_sentence(m.start()),),
                   why=f"It alleges \u201c{m.group(0)}\u201d about {target.in_sentence}.{hedge}{rep}",
                   data={"detector": "defamation.allegation", "target": target.name})
+
+
+# A private interest of someone in office, beside an insinuation: "Our Chair owns two houses on the road where the car
+# park is planned. I'm just putting it out there." The fact may be true; the hint that it explains a decision is the
+# allegation, left for the reader to make.
+_INTEREST = caseless(
+    r"\b(?:owns?|owned|(?:his|her|their|['’]s)\s+(?:own\s+)?(?:brother|sister|brother-in-law|sister-in-law|husband|wife|"
+    r"partner|son|daughter|cousin|nephew|niece|best\s+mate|mate|company|firm|business)|drinks?\s+with|plays?\s+golf\s+with|"
+    r"(?:has|holds)\s+shares\s+in|(?:is|was)\s+a\s+director\s+of|related\s+to|married\s+to)\b")
+
+
+def _insinuated_interest(ctx: Context, ms: list[T.Mention]):
+    for cue in INSINUATION.finditer(ctx.text):
+        if ctx.doc.others_words(cue.start(), cue.end()):
+            continue
+        sent = ctx.doc.sentence_at(cue.start())
+        before = ctx.doc.sentence_at(sent.start - 1) if sent.start > 0 else sent
+        for i in _INTEREST.finditer(ctx.text, before.start, sent.end):
+            around = ctx.doc.sentence_at(i.start())
+            target = T.nearest(ms, i.start(), i.end(), {T.COUNCILLOR, T.STAFF}, (around.start, around.end))
+            if target is None or ctx.doc.denied(i.start()):
+                continue
+            yield Hit(spans=((i.start(), i.end()), (cue.start(), cue.end())), score=0.65,
+                      fixes=(ctx.drop_sentence(i.start()),),
+                      why=f"It points at a private interest of {target.in_sentence} (\u201c{i.group(0)}\u201d) and leaves "
+                          f"the reader to draw the conclusion (\u201c{cue.group(0)}\u201d). Insinuation does not make an "
+                          f"allegation safe to publish.",
+                      data={"detector": "defamation.allegation", "target": target.name})
+            return
 
 
 def _about_author(ctx: Context, pos: int, sentence_start: int) -> bool:
