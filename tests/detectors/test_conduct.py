@@ -55,6 +55,13 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
      "Herts County Council still haven't fixed the pothole", []),
     ("I think Cllr Brookes is wrong that the dog bins are a waste of money.", None, []),
     ("Some comments called Cllr Whitfield names. She does not deserve to be called an idiot on my page.", None, []),
+    # a way of talking condemned; a verdict on the author's own garden, with a neighbour who opens her own clause; an
+    # animal emoji before the next sentence's subject; "people ask why" is no call to hound anyone
+    ("Someone called our lunch club members 'coffin dodgers'. That is a disgusting way to talk about the people who "
+     "built this village.", None, []),
+    ("My front garden is a disgrace, Mrs Jenkins is right. I'll get the mower out this weekend.", None, []),
+    ("Croxley Common Moor cattle are back 🐄 The council asks dog walkers to keep dogs on leads.", None, []),
+    ("People ask why I stay on a council I criticise so often. Because it does good things.", None, []),
     # self-mockery; a compound with a hyphen; a warning to the reader is not a threat to the person warned about
     ("Me, an elected councillor, locked out of the pavilion because I left the key on the bus. Idiot", None, []),
     ("Lads, the Nextdoor dog-poo vigilante is back.", None, []),
@@ -81,6 +88,8 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     ("The CAA consultation was a box-ticking exercise and everyone knows it.", False),
     ("Herts County Council's three weeks' consultation over Christmas was a sham.", False),
     ("The parish council's consultation was a box-ticking exercise.", True),
+    ("The government's planning consultation: 71 questions over the summer. That isn't consultation, it's a "
+     "box-ticking exercise.", False),
     # a story's council
     ("Idea for my crime novel: a parish council so crooked it rigs the Best Kept Village judging.", False),
 ])

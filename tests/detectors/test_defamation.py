@@ -26,6 +26,9 @@ from tests.detectors.drafts import draft, fires
     ("The contract went out the week a certain councillor's son started at the firm. Draw your own conclusions.", True),
     ("Our Chair owns two houses on the road where the new car park is planned, and declared it at the meeting.", False),
     ("Has anyone told Cllr Wainwright the pavilion chairs are rated for 20 stone? Asking for a friend.", False),
+    # part of a name; a friend teased
+    ("If you know of wrongdoing by anyone in public office, Action Fraud and the Monitoring Officer are there.", False),
+    ("Keith you old rogue, that's the third raffle you've won this year 😂 are you sure you're not rigging it", False),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

@@ -31,6 +31,10 @@ def fires(detector, text: str) -> bool:
     # an animal emoji aimed at a person; the see-no-evil monkey is embarrassment, not a taunt
     ("Cllr Okafor's contribution to the debate tonight: 🐵🍌", True),
     ("Dev tried to explain VAT reclaim to me for the third time. My fault, not his 🙈", False),
+    # reclaimed self-reference, and taunts reported to condemn them
+    ("At 74 I'm the oldest on the council and proud of it. Us old codgers still have plenty to give!", False),
+    ('Someone called me a "dyke" on Facebook this week. Yep. A dyke with a seat on the council. Next!', False),
+    ("The 🐒 emojis posted under Cllr Adeyemi's photo have been reported to the police as a hate incident.", False),
     # neutral mentions, counter-speech and reports
     ("The 'OK boomer' jibes at the bowls club in the youth forum thread were unkind.", False),
     ("English conversation classes start at the library on Tuesday; everyone welcome.", False),

@@ -50,6 +50,8 @@ def test_takes_the_other_side(text, words):
     ("My money's on them winning the tug of war at the fete.", None),
     # inside the council, negated, reported or asked
     ("I disagree with continuing the Fenwick claim, and I'll say so at the meeting, not in public.", None),
+    ("I voted against taking Trevor Quinn to court over his plot. I lost, and I won't be campaigning against what the "
+     "council decided.", None),
     ("I won't be speaking against the council's objection at the inquiry.", None),
     ("I'm not backing the traders against the parish council; I'll make my case in committee.", None),
     ("I won't be writing to the Planning Inspectorate in support of the appellant.", None),

@@ -67,6 +67,7 @@ _COPULA = caseless(
     r"^(?:\s*=|\s*(?:,|is|are|was|were|'s|’s|'re|’re|has been|have been|being|remains?|looks? like|acting like|"
     r"such|just|really|truly|an?|the|total|absolute|utter|complete|proper|real|bloody|nothing but|"
     r"bunch of|lot of|pack of|of|you|who|which|like|what|as|so|very|one|little|sad|old)\b)*\s*$")
+_OWN_CLAUSE = caseless(r"\s+(?:is|was|are|were|says|said|agrees|agreed|thinks|reckons|pointed\s+out|told\s+me)\b")
 _NEXT_TO = caseless(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$")
 
 
@@ -77,7 +78,8 @@ _LAUGH = caseless(r"😂|🤣|😆|😄|😁|😉|😜|🤓|\blol\b|\bhaha\w*|\b
 _WARMTH = caseless(
     r"😘|❤️|❤|😍|🥰|🤗|\bxx+\b|\blove\s+(?:you|ya|him|her)\b|\bgenius\b|\bbrilliant\b|\bgreat\s+(?:speech|work|job|effort)\b|"
     r"\bwell\s+done\b|\bbravo\b|\blegend\b|\bsee\s+you\b|\bfancy\s+a\b|\bi'?ll\s+(?:bring|get|buy|show)\b|"
-    r"\b(?:they'?re|it'?s)\s+with\s+the\s+office\b|\bthe\s+best\b|\bbrilliant\s+work\b")
+    r"\b(?:they'?re|it'?s)\s+with\s+the\s+office\b|\bthe\s+best\b|\bbrilliant\s+work\b|"
+    r"\byou\s+old\s+(?:rogue|devil|charmer|romantic|softie|so-and-so|rascal|scoundrel)\b|\byou\s+(?:cheeky|lucky)\s+\w+")
 # Mild names a friend is called in fun; anything stronger is not excused by a laugh
 PLAYFUL = {"numpty", "numpties", "muppet", "muppets", "dinosaur", "plonker", "pillock", "prat", "git", "clown", "idiot",
            "nutter", "loser", "fool", "silly old", "daft old", "old goat", "old git", "old fool"}
@@ -143,6 +145,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             term = m.term.rstrip("*")
             if term in PLAYFUL and banter(ctx):
                 continue  # "you absolute muppet 😂 … see you at 8": a friend teased, not abused
+            if term in CONDUCT_JUDGEMENTS and _OF_A_WAY.match(text, m.end):
+                continue  # "That is a disgusting way to talk about the people who built this village": said of the act
             if term in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
                 continue  # "Whoever let their dog foul the play area: disgusting." condemns the act, names no one
             if kind == "contempt" and target.kind != T.COUNCIL:
@@ -150,6 +154,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                     pass  # "the staff are a shambles" is contempt for the council's staff
                 else:
                     continue
+            if not any(c.isalpha() for c in text[m.start:m.end]) and target.start >= m.end:
+                continue  # an emoji said of whoever comes before it ("Cllr Cole 🐍"), not the next sentence's subject
             if term in _ANIMALS and _COMPOUND_AFTER.match(text, m.end):
                 continue  # "the dog bins", "cow parsley": part of a compound, not a name for anyone
             if term in WEAK and not (target.end <= sent.start and _exclaimed_about(ctx, target, sent.start)) \
@@ -198,6 +204,7 @@ _COMPOUND_AFTER = caseless(r"[\s-]+(?:bins?|fouling|mess|poo|walkers?|wardens?|s
 # bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
 CONDUCT_JUDGEMENTS = {"disgusting", "pathetic", "a disgrace", "despicable", "vile", "contemptible", "odious",
                       "repulsive", "should be ashamed", "ashamed of themselves"}
+_OF_A_WAY = caseless(r"\s+(?:way|thing)\s+to\b")
 _UNKNOWN = caseless(r"^(?:to\s+)?(?:whoever|anyone\s+who|anybody\s+who)\b")
 
 
@@ -306,6 +313,8 @@ def _predicated(text: str, start: int, end: int, target: T.Mention, sentence_sta
         between = text[end:target.start]
         if _EXCLAIM.match(text[sentence_start:start]) and len(between) <= 60:
             return True  # "What a smug, arrogant little man Cllr Lowe is"
+        if _OWN_CLAUSE.match(text, target.end) and re.search(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}$", text[sentence_start:start]):
+            return False  # "My front garden is a disgrace, Mrs Jenkins is right": said of the garden; she opens a clause
         return len(between) <= 25 and bool(_NEXT_TO.match(between) or re.match(r"^\s*,?\s*(?:the\s+)?(?:whole\s+|entire\s+|lot\s+(?:of|at)\s+)", between, re.I))
     return True
 
@@ -451,6 +460,16 @@ def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
     return bodies[-1] if bodies[-1].kind == T.COUNCIL else None
 
 
+def _another_body_just_before(ctx: Context, sent: Span) -> bool:
+    """The sentence names no body and the last one named before it is another authority: "The government's planning
+    consultation: 71 questions, six weeks. That isn't consultation, it's a box-ticking exercise." """
+    ms = T.mentions(ctx)
+    if any(sent.start <= m.start < sent.end and m.kind == T.COUNCIL for m in ms):
+        return False
+    bodies = [m for m in ms if m.end <= sent.start and m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
+    return bool(bodies) and bodies[-1].kind == T.OTHER_AUTHORITY and sent.start - bodies[-1].end < 300
+
+
 def about_another_body(ctx: Context, span: Span) -> bool:
     """The passage is about another authority or public body and does not name this council (nor is it a reply to a
     post about this council)."""
@@ -470,7 +489,7 @@ def _shams(ctx: Context, ms: list[T.Mention]):
         sent = ctx.doc.sentence_at(m.start())
         if not (council or _PROCESS.search(ctx.text, sent.start, sent.end)):
             continue
-        if about_another_body(ctx, sent):
+        if about_another_body(ctx, sent) or _another_body_just_before(ctx, sent):
             continue  # "The CAA consultation was a box-ticking exercise": another body's process, fair comment on it
         yield Hit(spans=((m.start(), m.end()),), score=0.7,
                   why=f"It says the council's processes are a sham or pointless (\u201c{m.group(0)}\u201d).",

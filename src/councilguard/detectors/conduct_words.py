@@ -119,7 +119,8 @@ THREATS = [
 
 # Stirring others up against someone.
 INCITEMENT = [
-    r"\b(?:everyone|everybody|all of you|people)\s+(?:should\s+)?(?:email|e-mail|message|ring|call|phone|tell|ask|confront|give)\s+(?:her|him|them|the\s+clerk|[A-Z][a-z]+)\b",
+    r"\b(?:everyone|everybody|all of you|people)\s+(?:should\s+)?(?:email|e-mail|message|ring|call|phone|tell|ask|confront|give)\s+(?:her|him|them|the\s+clerk|"
+    r"(?!(?:why|what|how|where|when|who|whether|if|about|for|to|and|or|in|on|at|me|us|you|it|this|that)\b)[A-Z][a-z]+)\b",
     r"\b(?:let'?s|lets)\s+(?:all\s+)?(?:flood|bombard|spam|hound|shame|name\s+and\s+shame|go\s+after|make\s+life\s+hell\s+for)\b",
     r"\bask\s+(?:her|him|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:where|why|how|what)\b.*(?:money|cash|funds|went)",
     r"\b(?:give|make)\s+(?:her|him|them)\s+(?:hell|a\s+hard\s+time)\b",

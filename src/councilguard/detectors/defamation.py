@@ -104,6 +104,8 @@ def allegation(ctx: Context, params):
     people = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL}
     hedged = bool(HEDGES.search(ctx.text))
     for m in _ALLEGATION.finditer(ctx.text):
+        if any(t.start <= m.start() and m.end() <= t.end for t in ms):
+            continue  # part of a name: "Action Fraud", "the Fraud Squad"
         sent = ctx.doc.sentence_at(m.start())
         window = (sent.start, sent.end)
         # whoever the allegation phrase itself names ("took money from the developer") is not whom it is about

@@ -123,8 +123,9 @@ _CONDEMN = caseless(
     r"stand with|stand against|should be ashamed|vile|shocking|out of order|won'?t tolerate|will not tolerate|called (?:me|us|him|her|them)|"
     r"won'?t be (?:silenced|shut up|driven out|bullied)|will not be (?:silenced|driven out|bullied))\b")
 _SELF_REFERENCE = caseless(
-    r"\b(?:as an?|i'?m an?|i am an?|we'?re|we are|proud(?:ly)?(?: to be)?(?: an?)?)\s+(?:\w+\s+){0,2}"
+    r"\b(?:as an?|i'?m an?|i am an?|we'?re|we are|us|we|proud(?:ly)?(?: to be)?(?: an?)?)\s+(?:\w+\s+){0,2}"
     r"(?:queer|gay|dyke|disabled|cripple|crip|trans|old|bender)")
+_NAMED_AS_A_THING = caseless(r"\s*(?:emojis?|comments?|posts?|messages?|graffiti|insults?)\b")
 # Someone else's words, reported: "a customer called the barber a 'raghead'" (not "I called him…")
 _REPORTED = caseless(r"(?<!\bI )(?<!\bwe )\b(?:called|calling|shouted|yelled|said|wrote|posted|scrawled|sprayed|painted)\b")
 # Words quoted from graffiti, a note, a voicemail or a comment, to report them: "'… go home' sprayed on the underpass"
@@ -212,6 +213,10 @@ def _excused(ctx: Context, start: int, end: int) -> bool:
     if _INNOCENT.match(ctx.text, start):
         return True
     word = ctx.text[start:end]
+    if re.search(rf"\b(?:called|calls|calling)\s+me\s+(?:an?\s+)?[\"'“‘]?{re.escape(word)}\b", ctx.text[:start], re.IGNORECASE):
+        return True  # "Someone called me a 'dyke' on Facebook. Yep. A dyke with a seat on the council": taken back
+    if _NAMED_AS_A_THING.match(ctx.text, end) and _CONDEMN.search(ctx.text[sent.start:sent.end]):
+        return True  # "the 🐒 emojis posted under her photo have been reported"
     if word[:1].isupper() and word.lower() in _SURNAMES and start > sent.start \
             and _NAME_BEFORE.search(ctx.text, max(sent.start, start - 30), start):
         return True

@@ -100,8 +100,8 @@ def counter_to_council(ctx: Context, params):
                       data={"detector": "stance.counter-to-council"})
             return
     for m in CAMPAIGN.finditer(text):
-        if ctx.doc.others_words(m.start(), m.end()):
-            continue
+        if ctx.doc.others_words(m.start(), m.end()) or _negated(ctx, m.start()):
+            continue  # "I won't be campaigning against what the council decided"
         dispute = DISPUTE.search(text)
         against = re.search(rf"\bagainst\s+(?:the|our)\s+{LOCAL_COUNCIL}\b|\bthe\s+council'?s?\s+(?:court\s+case|claim|legal\s+action|case)\b|"
                             r"\bcouncil\s+drops\b", text, re.IGNORECASE)
