@@ -41,6 +41,14 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("Somebody posted that Cllr Rahman is only there to tick a box. That is an ugly thing to say.", True),
     ("I keep reading that the council wastes money on the lights. The lights cost £4,200.", True),
     ("Thanks for the questions. Some say the council does nothing for older residents. It funds the lunch club.", True),
+    # a name the author refuses to use, a charge not accepted, a question answered "No", a rebuttal that opens "No,"
+    ("I'd never call Cllr Dubois a clown.", True),
+    ("Nobody who's worked with Dev would call him lazy.", True),
+    ("I don't accept that CGPC is 'useless'.", True),
+    ("Does this council make mistakes? Yes. Is it a joke? No.", True),
+    ("No, the council did not ban dogs from the Green.", True),
+    ("No point reporting dog mess to the parish council, there isn't a single bin on the Green.", False),
+    ("Is the parish council a joke? Yes.", False),
     # reported and agreed with, or not answered
     ("People say the council is corrupt. They're right, and it costs us £30k.", False),
     ("Some say the parish council is useless.", False),

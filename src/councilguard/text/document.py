@@ -35,7 +35,15 @@ DENIAL = caseless(
     r"\b(?:don'?t|do not)\s+believe\s+(?:anyone|those|people|anybody)\s+who\s+(?:says?|claims?)|"
     r"\bthe\s+(?:claim|rumou?r|suggestion|idea)\s+that\b.*\b(?:is|was)\s+(?:false|untrue|nonsense|wrong)|"
     # "Nobody is too old to be a councillor": a charge put only to be rebutted
-    r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b")
+    r"\b(?:nobody|no one|no-one)\s+(?:is|are)\s+[\"'‘“]?too\s+\w+[\"'’”]?\s+to\b|"
+    # "I'd never call Cllr Dubois a clown", "Nobody who's worked with Dev would call him lazy", "I don't accept that…"
+    r"\b(?:I'?d|I\s+would|I\s+will|I'?ll)\s+never\s+(?:call|say|suggest|accuse)\b|"
+    r"\b(?:nobody|no\s+one|no-one)\s+who\S*\s+[^.!?]{0,60}?\b(?:would|could)\s+(?:call|say|think|suggest|accuse)\b|"
+    r"\bI\s+(?:don'?t|do\s+not)\s+accept\s+that\b|"
+    # "No, the council did not ban dogs from the Green", "No Keith did not stand down because of a scandal"
+    r"^\W*no,?\s+(?!(?:point|use|wonder|chance|way|one|doubt|idea|need|matter|surprise|amount|sign|reason|longer|more|"
+    r"less|thanks|problem|worries|excuse)\b)(?:the|our|cllr|councillor|he|she|they|it|[a-z]+)\b[^.!?]{0,60}?\b(?:did\s+not|didn'?t|does\s+not|"
+    r"doesn'?t|is\s+not|isn'?t|has\s+not|hasn'?t|was\s+not|wasn'?t|never)\b")
 
 # A charge the author reports in order to answer it: "Some say the parish council does nothing for older residents.
 # It funds the lunch club, the minibus and the befriending scheme." The first sentence puts the charge in others'
@@ -49,6 +57,7 @@ CLAIM_ANSWERED = caseless(
     r"\b(?:not\s+true|untrue|false|nonsense|rubbish|a\s+myth|ugly\s+thing|unfair|no\s+basis|simply\s+wrong|isn'?t|is\s+not|"
     r"wasn'?t|did\s+not|didn'?t|doesn'?t|does\s+not|funds|funded|cleared|reopened|runs|ran|paid|costs?|chairs|published|"
     r"in\s+the\s+(?:accounts|minutes|register)|on\s+the\s+website)\b|£\s?\d")
+_REFUSAL = caseless(r"\W*(?:no|nope|of\s+course\s+not|absolutely\s+not|certainly\s+not|hardly)\b(?!\s+(?:one|doubt|wonder)\b)")
 AGREED = caseless(r"\b(?:they'?re|he'?s|she'?s|it'?s|that'?s)\s+(?:right|true|spot\s+on)\b|\bI\s+agree\b|\bexactly\b")
 
 # A remedy proposed through the council's own ways of working: "…should run it again with proper notice", "I'll
@@ -146,13 +155,13 @@ class Document:
         """True when the sentence frames what follows as something it denies ("nobody should say…"), or reports it as
         a charge that the next sentence answers ("Some say the council does nothing. It funds the lunch club.")."""
         sent = self.sentence_at(start)
-        return bool(DENIAL.search(self.text[sent.start:start])) or self._answered(sent)
+        return bool(DENIAL.search(self.text[sent.start:start])) or self._answered(sent) or self._asked_and_refused(sent)
 
     def denials(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt"),
         or report one that the next sentence answers."""
         return [s for s in self.sentences if start <= s.start and s.end <= end
-                and (DENIAL.search(self.text, s.start, s.end) or self._answered(s))]
+                and (DENIAL.search(self.text, s.start, s.end) or self._answered(s) or self._asked_and_refused(s))]
 
     def _answered(self, sent: Span) -> bool:
         """``sent`` reports a charge (CLAIM_REPORTED) and the next sentence answers it without agreeing."""
@@ -163,6 +172,13 @@ class Document:
             return False
         answer = self.text[following.start:following.end]
         return bool(CLAIM_ANSWERED.search(answer)) and not AGREED.search(answer)
+
+    def _asked_and_refused(self, sent: Span) -> bool:
+        """``sent`` is a question the next sentence answers "No": "Is it a joke? No." """
+        if not self.text[sent.start:sent.end].rstrip().endswith("?") or sent.end >= len(self.text.rstrip()):
+            return False
+        following = self.sentence_at(sent.end + 1)
+        return following.start >= sent.end and bool(_REFUSAL.match(self.text, following.start))
 
     def proposals(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
