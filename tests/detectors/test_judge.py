@@ -156,6 +156,19 @@ def test_an_insinuation_is_judged_from_a_lower_threshold(tmp_path, text, reporte
     assert judged_for(tmp_path, text, "untrue-statement", ", threshold: 1.0, insinuation_threshold: 0.0") is reported
 
 
+@pytest.mark.parametrize("text, reported", [
+    # a passage about who people are is reported from the identity threshold (0.0 here) ...
+    ("Put married women on the events team and you're paying for their school runs. Hire single.", True),
+    # ... one about no protected characteristic, the author speaking as one of a group, or a health fact stated
+    # plainly, only from the rule's threshold (1.0 here)
+    ("Put the Scouts on the events team and you're paying for their minibus. Hire the WI.", False),
+    ("As a Black woman in local politics I've learnt to ignore the trolls.", False),
+    ("Mrs Patterson from Yorke Road has dementia and can't manage the stairs at the hall any more.", False),
+])
+def test_a_passage_about_who_people_are_is_judged_from_a_lower_threshold(tmp_path, text, reported):
+    assert judged_for(tmp_path, text, "harassment-discrimination", ", threshold: 1.0, identity_threshold: 0.0") is reported
+
+
 # Contexts the model misreads, each a gate in judge._eligible: (text, rule, reported when every threshold is 0).
 # Each gate has a row it holds back and a row just like it that it lets through, so a gate that stops working fails.
 CONTEXT_GATES = [

@@ -47,6 +47,7 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("I don't accept that CGPC is 'useless'.", True),
     ("Does this council make mistakes? Yes. Is it a joke? No.", True),
     ("No, the council did not ban dogs from the Green.", True),
+    ("Being divorced doesn't make anyone less fit to serve on the youth committee.", True),
     ("No point reporting dog mess to the parish council, there isn't a single bin on the Green.", False),
     ("Is the parish council a joke? Yes.", False),
     # reported and agreed with, or not answered

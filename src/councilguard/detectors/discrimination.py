@@ -59,6 +59,22 @@ PEOPLE = (r"(?:muslims|jews|hindus|sikhs|catholics|immigrants|migrants|asylum se
           r"cripples|wheelchair users|deaf people|blind people|autistic people|people with (?:mental health problems|"
           r"mental illness|disabilities|a disability)|pregnant women|new mums|mothers|single mums|single mothers|"
           r"married women|married couples|same-sex couples|gay couples|divorcees)")
+# Words that speak of a protected characteristic, singular or plural, neutral or not: a passage holding one may be
+# about who people are, so the conduct model reads it for harassment-discrimination even when the screen (which
+# learnt mostly from other rules' breaches) would pass it as civil. Broad on purpose: the model decides.
+IDENTITY = caseless(
+    r"\b(?:" + GROUPS[3:-1] + r"|" + PEOPLE[3:-1] + r"|trans|transgender|transitioning|they/them|non-binary|gay|lesbian|"
+    r"bisexual|queer|same-sex|civil\s+partnerships?|pride|pregnan\w*|expecting|maternity|breastfeed\w*|baby\s+brain|"
+    r"disabled|disability|wheelchairs?|deaf\w*|blind|autis\w*|dyslexi\w*|stammer|mental\s+health|dementia|special\s+needs|"
+    r"blue\s+badges?|hard\s+of\s+hearing|female|married|divorc\w*|single\s+mums?|pensioners?|elderly|"
+    r"old\s+dears|that\s+generation|under-?\d\d|teenagers?|mass|mosque|temple|synagogue|halal|kosher|ramadan|iftar|eid|"
+    r"diwali|holi|sharia|headscar(?:f|ves)|hijab|turbans?|prayers|black|asian|chinese|polish|irish|romanian|caribbean|"
+    r"english\s+voices|immigra\w*|gypsy|race|racial|accent|religio\w*|christian\s+country|integrate|our\s+sort)\b")
+# The author speaking as one of a group ("As a Black woman in local politics…"): about who they are, in their own voice
+SPEAKS_AS_ONE = caseless(
+    r"\b(?:as\s+an?|i'?m\s+an?|i\s+am\s+an?|we'?re|we\s+are)\s+(?:[\w-]+\s+){0,2}?(?:black|asian|muslim|jewish|hindu|sikh|"
+    r"christian|catholic|gay|lesbian|bisexual|trans|disabled|deaf|blind|autistic|woman|women|mum|mother|pensioner|"
+    r"immigrant|traveller|refugee)s?\b")
 _STEREOTYPE = (r"(?:aggressive|violent|lazy|greedy|dirty|loud|rude|smelly|thick|stupid|dishonest|criminal|angry|"
                r"emotional|hysterical|useless|entitled|sneaky|tight|mean|backward|fat|ugly|weird|creepy)")
 _UNFIT = (r"(?:emotional|hormonal|hysterical|old|slow|senile|doddery|weak|soft|thick|stupid|simple|backward|fragile|"

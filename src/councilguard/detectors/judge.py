@@ -44,6 +44,7 @@ MAX_CHUNKS = 40  # about 19,000 characters: a very long text is judged on its fi
 # (40 short friendly posts naming people): 19 false alarms without this, none with it; dev lines -0.006.
 SHORT_WORDS = 12
 MIN_WORDS = 4  # shorter passages give the model too little to go on (it imagined abuse in "See you there.")
+HD = "harassment-discrimination"
 CLOSE = 0.7  # a probability this share of the threshold or more is "close" and earns a note
 
 
@@ -66,6 +67,11 @@ class JudgeParams(BaseModel):
         description="a lower probability at which to report a passage that insinuates (\"You do the maths\", \"I'm "
                     "just saying\", \"Funny old world\"): insinuation is how an allegation is made without stating it, "
                     "and the model is then less sure than the cue warrants")
+    identity_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="a lower probability at which to report a passage that speaks of a protected characteristic "
+                    "(discrimination.IDENTITY: \"married women\", \"the turban brigade\", \"baby brain\"): the "
+                    "harassment-discrimination head also scores plain insults, which ``threshold`` is set against")
     needs_reply: bool = Field(default=False, description="only judge replies (the post replied to is needed)")
     not_handovers: bool = Field(
         default=False, description="not for a reply that only hands the remark to the Clerk (\"Noted, and passed to "
@@ -130,10 +136,14 @@ def judged(ctx: Context) -> _Judged | None:
         read = screen.passes(texts, parents) if screen.available else [True] * len(texts)
         # a passage with a hurtful word or slur is never ordinary text: the model reads it whatever the screen says
         read = [ok or _has_hurtful_word(ctx, span) for ok, span in zip(read, spans)]
+        # one that speaks of who people are is read for harassment-discrimination alone (IDENTITY)
+        identity = [not ok and bool(discrimination.IDENTITY.search(ctx.text, span.start, span.end))
+                    for ok, span in zip(read, spans)]
         civil = dict.fromkeys(_model().labels, 0.0)  # what the screen judged civil, the model need not read
-        chosen = [i for i, ok in enumerate(read) if ok]
+        chosen = [i for i, ok in enumerate(read) if ok or identity[i]]
         model_probs = iter(_model().probabilities([texts[i] for i in chosen], [parents[i] for i in chosen]))
-        probs = [next(model_probs) if ok else civil for ok in read]
+        probs = [next(model_probs) if ok or about else civil for ok, about in zip(read, identity)]
+        probs = [{**civil, HD: p[HD]} if about else p for p, about in zip(probs, identity)]
         return _Judged(tuple(spans), tuple(probs))
     return ctx.memo("judge.conduct", compute)
 
@@ -158,6 +168,11 @@ def conduct(ctx: Context, params: JudgeParams):
     if params.insinuation_threshold is not None and params.insinuation_threshold <= p < threshold \
             and insinuates(ctx, chunk):
         threshold = params.insinuation_threshold
+    if params.identity_threshold is not None and params.identity_threshold <= p < threshold \
+            and discrimination.IDENTITY.search(ctx.text, chunk.start, chunk.end) \
+            and not discrimination.SPEAKS_AS_ONE.search(ctx.text, chunk.start, chunk.end) \
+            and not find_cues(ctx.text[chunk.start:chunk.end]):  # "Mrs Patterson has dementia…": personal data
+        threshold = params.identity_threshold
     if p < threshold:
         if (p >= CLOSE * threshold and not ctx.cache.get("judge.reported")
                 and not any(chunk.start <= a < chunk.end for a, _ in hurtful_words(ctx))):
