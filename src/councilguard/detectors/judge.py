@@ -44,7 +44,7 @@ MAX_CHUNKS = 40  # about 19,000 characters: a very long text is judged on its fi
 # (40 short friendly posts naming people): 19 false alarms without this, none with it; dev lines -0.006.
 SHORT_WORDS = 12
 MIN_WORDS = 4  # shorter passages give the model too little to go on (it imagined abuse in "See you there.")
-HD = "harassment-discrimination"
+HD, RTN = "harassment-discrimination", "responding-to-negative"
 CLOSE = 0.7  # a probability this share of the threshold or more is "close" and earns a note
 
 
@@ -137,13 +137,15 @@ def judged(ctx: Context) -> _Judged | None:
         # a passage with a hurtful word or slur is never ordinary text: the model reads it whatever the screen says
         read = [ok or _has_hurtful_word(ctx, span) for ok, span in zip(read, spans)]
         # one that speaks of who people are is read for harassment-discrimination alone (IDENTITY)
-        identity = [not ok and bool(discrimination.IDENTITY.search(ctx.text, span.start, span.end))
-                    for ok, span in zip(read, spans)]
+        # and a reply is read for responding-to-negative alone: a civil answer is how that rule is breached
+        only: list[tuple[str, ...]] = [
+            () if ok else (HD,) if discrimination.IDENTITY.search(ctx.text, span.start, span.end)
+            else (RTN,) if parent is not None else () for ok, span in zip(read, spans)]
         civil = dict.fromkeys(_model().labels, 0.0)  # what the screen judged civil, the model need not read
-        chosen = [i for i, ok in enumerate(read) if ok or identity[i]]
+        chosen = [i for i, ok in enumerate(read) if ok or only[i]]
         model_probs = iter(_model().probabilities([texts[i] for i in chosen], [parents[i] for i in chosen]))
-        probs = [next(model_probs) if ok or about else civil for ok, about in zip(read, identity)]
-        probs = [{**civil, HD: p[HD]} if about else p for p, about in zip(probs, identity)]
+        probs = [next(model_probs) if ok or heads else civil for ok, heads in zip(read, only)]
+        probs = [{**civil, **{h: p[h] for h in heads}} if heads else p for p, heads in zip(probs, only)]
         return _Judged(tuple(spans), tuple(probs))
     return ctx.memo("judge.conduct", compute)
 
