@@ -47,6 +47,8 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("Sherlock Holmes he is not, says the review of the new detective drama.", None, []),
     # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing
     ("David you absolute muppet, you've left your reading glasses in the hall again 🤓 they're with the office", None, []),
+    ("Colin, you absolute plum 😂 they're on your head in the photo. I'll drop the spare pair round anyway.", None, []),
+    ("Total muppet moment: left my reading glasses in the council chamber again.", None, []),
     ("Cllr Cole is a muppet 😂", None, ["muppet"]),
     ("Cllr Cole is scum 😂 see you at 8", None, ["scum"]),
     # aimed at no one: an act condemned, a thing called a disgrace, a compound noun, an insult reported to condemn it

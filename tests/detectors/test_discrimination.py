@@ -35,6 +35,9 @@ def fires(detector, text: str) -> bool:
     ("At 74 I'm the oldest on the council and proud of it. Us old codgers still have plenty to give!", False),
     ('Someone called me a "dyke" on Facebook this week. Yep. A dyke with a seat on the council. Next!', False),
     ("The 🐒 emojis posted under Cllr Adeyemi's photo have been reported to the police as a hate incident.", False),
+    # a tool and a desk job, not slurs
+    ("I voted against it and lost. I'll be there with a spade in November like everyone else.", False),
+    ("£38k for a glorified spreadsheet monkey. Nice work if you can get it.", False),
     # neutral mentions, counter-speech and reports
     ("The 'OK boomer' jibes at the bowls club in the youth forum thread were unkind.", False),
     ("English conversation classes start at the library on Tuesday; everyone welcome.", False),

@@ -190,3 +190,12 @@ def test_a_council_named_by_another_place_is_another_authority(text, words):
                                   "Dacorum Council has not replied."])  # this council; an unknown place stays as it was
 def test_this_council_is_not_another_authority(text):
     assert found(text, T.OTHER_AUTHORITY) == []
+
+
+@pytest.mark.parametrize("author, kind", [("Margaret Ellis", T.SELF), ("Colin Baxter", T.COUNCILLOR)])
+def test_the_office_the_author_holds_is_the_author(author, kind):
+    """The Chair signing her own e-mail ("Margaret Ellis, Chair") is not a councillor she attacks."""
+    who = {"name": author, "role": "councillor", "email": f"cllr.{author.split()[1].lower()}@croxleygreen-pc.gov.uk"}
+    text = "Mr Pembroke, I shan't be replying further. Margaret Ellis, Chair"
+    ctx = Context(coerce_message({"kind": "post", "text": text, "author": who}), Pack.bundled())
+    assert [m.kind for m in T.mentions(ctx) if text[m.start:m.end] == "Chair"] == [kind]

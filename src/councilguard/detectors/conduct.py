@@ -77,7 +77,9 @@ _NEXT_TO = caseless(r"^[\s,'’\"-]*(?:the\s+|that\s+|this\s+|a\s+)?$")
 _LAUGH = caseless(r"😂|🤣|😆|😄|😁|😉|😜|🤓|\blol\b|\bhaha\w*|\bha\b|\bonly\s+joking\b|\b(?:just\s+)?kidding\b")
 _WARMTH = caseless(
     r"😘|❤️|❤|😍|🥰|🤗|\bxx+\b|\blove\s+(?:you|ya|him|her)\b|\bgenius\b|\bbrilliant\b|\bgreat\s+(?:speech|work|job|effort)\b|"
-    r"\bwell\s+done\b|\bbravo\b|\blegend\b|\bsee\s+you\b|\bfancy\s+a\b|\bi'?ll\s+(?:bring|get|buy|show)\b|"
+    r"\bwell\s+done\b|\bbravo\b|\blegend\b|\bsee\s+you\b|\bfancy\s+a\b|\b(?:i|we)'?ll\s+(?:bring|get|buy|show|drop|"
+    r"save|pop)\b|\bdrive\s+safe(?:ly)?\b|\bsafe\s+travels\b|\btake\s+care\b|\bget\s+well\b|\bno\s+worries\b|"
+    r"\bloser\s+buys\b|\bmy\s+round\b|\byour\s+round\b|"
     r"\b(?:they'?re|it'?s)\s+with\s+the\s+office\b|\bthe\s+best\b|\bbrilliant\s+work\b|"
     r"\byou\s+old\s+(?:rogue|devil|charmer|romantic|softie|so-and-so|rascal|scoundrel)\b|\byou\s+(?:cheeky|lucky)\s+\w+")
 # Mild names a friend is called in fun; anything stronger is not excused by a laugh
@@ -143,6 +145,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             if target is None or target.kind in (T.SELF, T.OTHER_AUTHORITY):
                 continue
             term = m.term.rstrip("*")
+            if _A_MOMENT.match(text, m.end):
+                continue  # "Total muppet moment: left my glasses in the chamber again": the author's own slip
             if term in PLAYFUL and banter(ctx):
                 continue  # "you absolute muppet 😂 … see you at 8": a friend teased, not abused
             if term in CONDUCT_JUDGEMENTS and _OF_A_WAY.match(text, m.end):
@@ -204,6 +208,7 @@ _COMPOUND_AFTER = caseless(r"[\s-]+(?:bins?|fouling|mess|poo|walkers?|wardens?|s
 # bulbs"), they condemn the act. Name-calling ("whoever parks there is a moron") is still an insult.
 CONDUCT_JUDGEMENTS = {"disgusting", "pathetic", "a disgrace", "despicable", "vile", "contemptible", "odious",
                       "repulsive", "should be ashamed", "ashamed of themselves"}
+_A_MOMENT = caseless(r"\s+moments?\b")
 _OF_A_WAY = caseless(r"\s+(?:way|thing)\s+to\b")
 _UNKNOWN = caseless(r"^(?:to\s+)?(?:whoever|anyone\s+who|anybody\s+who)\b")
 

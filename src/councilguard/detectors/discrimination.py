@@ -74,7 +74,7 @@ IDENTITY = caseless(
 SPEAKS_AS_ONE = caseless(
     r"\b(?:as\s+an?|i'?m\s+an?|i\s+am\s+an?|we'?re|we\s+are)\s+(?:[\w-]+\s+){0,2}?(?:black|asian|muslim|jewish|hindu|sikh|"
     r"christian|catholic|gay|lesbian|bisexual|trans|disabled|deaf|blind|autistic|woman|women|mum|mother|pensioner|"
-    r"immigrant|traveller|refugee)s?\b")
+    r"immigrant|traveller|refugee)s?\b|\b(?:I'?m|I\s+am|at)\s+\d\d\b(?!\s*(?:%|per|pence|p\b|mph))")
 _STEREOTYPE = (r"(?:aggressive|violent|lazy|greedy|dirty|loud|rude|smelly|thick|stupid|dishonest|criminal|angry|"
                r"emotional|hysterical|useless|entitled|sneaky|tight|mean|backward|fat|ugly|weird|creepy)")
 _UNFIT = (r"(?:emotional|hormonal|hysterical|old|slow|senile|doddery|weak|soft|thick|stupid|simple|backward|fragile|"
@@ -152,6 +152,10 @@ _REPORTED_QUOTE = caseless(
 # Ordinary words that share letters with a slur, and names that reclaim one
 _INNOCENT = caseless(r"faggots?\s+(?:and|&|with|in)\s+(?:peas|mash|gravy|onions?)\b|dykes\s+on\s+bikes\b|"
                      r"retardants?\b|retardation\b")
+# Slurs that are also tools or a fond name, and the words before them that make them so
+_ALSO_THINGS = {"spade", "spades", "monkey", "monkeys"}
+_AN_OBJECT = caseless(r"\b(?:with|bring|brought|grab|grabbed|need|borrow|lend|garden|call\s+a|spreadsheet|code|grease|"
+                      r"cheeky|brass|powder|little|data|office|desk)\s+(?:a\s+|my\s+|your\s+|the\s+)?$")
 # Slurs that are also surnames: "Lorraine Dykes", "Mr Coon" (capitalised, after a capitalised word)
 _SURNAMES = frozenset({"dykes", "dyke", "coon", "spade", "tinker", "bender", "slope", "darkie", "gammon"})
 _NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?|\b[A-Z][a-z]+)\s+$")
@@ -185,6 +189,8 @@ def protected_characteristic(ctx: Context, params):
             continue
         if term in AMBIGUOUS and not _aimed(text, m.start, m.end):
             continue
+        if _AN_OBJECT.search(text, max(0, m.start - 24), m.start) and term in _ALSO_THINGS:
+            continue  # "I'll be there with a spade", "a glorified spreadsheet monkey", "you cheeky monkey"
         yield Hit(spans=((m.start, m.end),), score=0.95 if term not in AMBIGUOUS else 0.75,
                   why=f"\u201c{text[m.start:m.end]}\u201d is offensive on grounds of {m.value}.",
                   data={"detector": "discrimination.protected-characteristic", "characteristic": m.value})

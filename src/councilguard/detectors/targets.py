@@ -247,6 +247,9 @@ def _find(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             later = True
         plural = m.group(0).lower().rstrip().endswith("s")
         start = m.end() - len(m.group(0).lstrip()) if later else m.start()
+        if _authors_office(ctx, m.group(0)):
+            add(Mention(start, m.end(), SELF, "the author", later=True))  # "Margaret Ellis, Chair" signing her e-mail
+            continue
         add(Mention(start, m.end(), COUNCIL if plural else COUNCILLOR, text[start:m.end()], named=not plural, later=later))
     for m in _PUBLIC.finditer(text):
         add(Mention(m.start(), m.end(), PUBLIC, m.group(0), named=not m.group(0).lower().startswith("resident")))
@@ -308,6 +311,13 @@ def _opening_vocative(text: str, found: list[Mention]) -> Mention | None:
                 and re.match(r"\s*[,:—-]", text[m.end:m.end + 3]):
             return m
     return None
+
+
+def _authors_office(ctx: Context, words: str) -> bool:
+    """The office the author holds, named bare ("the Chair" written by the Chair, as in her signature)."""
+    role = (ctx.author_member.role or "").lower() if ctx.author_member is not None else ""
+    office = re.sub(r"^(?:the|our|madam|mr|mister)\s+|(?:man|woman|person)$", "", words.strip().lower()).replace(" ", "-")
+    return bool(role) and office in ("chair", "vice-chair") and office == role.replace(" ", "-")
 
 
 def _member_kind(ctx: Context, member) -> str:
