@@ -43,6 +43,12 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
      ["wouldn't know a conservation area if it bit"]),
     ("Cllr Hargreaves has been 'looking into' the bus shelter for 18 months. Sherlock Holmes he is not.", None,
      ["sherlock holmes he is not"]),
+    ("'On track'? Helen Marsh wouldn't know a track if she was tied to one.", None,
+     ["wouldn't know a track if she was tied"]),
+    ("What exactly does Helen Marsh do all day? Answers on a postcard.", None, ["what exactly does helen marsh do all day"]),
+    ("Thanks to the volunteers, who did all the work while our so-called events officer stood about on her phone.", None,
+     ["our so-called events officer"]),
+    ("Nobody asked for your opinion, Ayesha.", "The consultation was a sham", ["nobody asked for your opinion"]),
     ("We need the knowledge of a solicitor on this, not guesswork about Cllr Price's lease.", None, []),
     ("Sherlock Holmes he is not, says the review of the new detective drama.", None, []),
     # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing

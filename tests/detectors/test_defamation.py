@@ -29,6 +29,12 @@ from tests.detectors.drafts import draft, fires
     # part of a name; a friend teased
     ("If you know of wrongdoing by anyone in public office, Action Fraud and the Monitoring Officer are there.", False),
     ("Keith you old rogue, that's the third raffle you've won this year 😂 are you sure you're not rigging it", False),
+    ("Graham Wells still hasn't explained what happened to the £1,300 from the fun run.", True),
+    ("Helen Marsh rewrote the minutes of the March meeting to remove my objection.", True),
+    ("between us, shona's been claiming overtime for events she didn't even turn up to.", True),
+    ("Tina, the short answer is Cllr Cole plays golf with the owner every Sunday. That's how it works round here.", True),
+    ("Posts claiming our events officer rewrote the minutes are untrue and unfair.", False),
+    ("There's a rumour that the Fridge volunteers take donations home. It isn't true.", False),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

@@ -38,6 +38,10 @@ def fires(detector, text: str) -> bool:
     # a tool and a desk job, not slurs
     ("I voted against it and lost. I'll be there with a spade in November like everyone else.", False),
     ("£38k for a glorified spreadsheet monkey. Nice work if you can get it.", False),
+    # a group named by the aid that marks it; "plenty of other countries" for those who dislike Christmas
+    ("£14k so the wheelchair brigade can roll in to a jumble sale. Give me strength", True),
+    ("If they don't like Christmas there are plenty of other countries.", True),
+    ("The wheelchair ramp at Grove Hall opens on Monday.", False),
     # neutral mentions, counter-speech and reports
     ("The 'OK boomer' jibes at the bowls club in the youth forum thread were unkind.", False),
     ("English conversation classes start at the library on Tuesday; everyone welcome.", False),

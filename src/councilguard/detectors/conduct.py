@@ -134,7 +134,7 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             sent = doc.sentence_at(m.start)
             if mentioned_not_used(text[sent.start:sent.end], m.start - sent.start):
                 continue
-            if any(t.start <= m.start and m.end <= t.end for t in ms if t.kind != T.SELF):
+            if m not in ridicule and any(t.start <= m.start and m.end <= t.end for t in ms if t.kind != T.SELF):
                 continue  # part of the name of whom it is about ("the dog walkers", "Thanks Karen")
             if reported_to_condemn(ctx, sent, m.start):
                 continue

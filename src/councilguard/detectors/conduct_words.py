@@ -46,6 +46,10 @@ INSULTS: dict[str, float] = {
         "stick to moaning", "ask someone competent", "stupidity", "walking disaster", "silly little girl",
         "silly little boy", "silly girl", "playing at politics", "all the charm of", "the personality of a", "shit",
         "nice work if you can get it", "get a grip", "absolute helmet", "get someone competent",
+        "nobody asked for your opinion", "no one asked for your opinion", "nobody asked you", "embarrass yourself",
+        "calm down love", "calm down, love", "calm down dear", "calm down, dear", "classless", "crank", "windbag*",
+        "like a bad smell", "ego the size of", "one-person circus", "one-woman circus", "one-man circus",
+        "thin-skinned", "overpaid and underworked", "overpaid, underworked",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -90,10 +94,14 @@ RIDICULE = [
     r"traffic\s+cone|garden\s+gnome)\b",
     r"\bmight\s+as\s+well\s+(?:have\s+)?(?:talk(?:ed)?|shout(?:ed)?|speak|spoken|writ(?:e|ten)|wrote|complain(?:ed)?)\s+"
     r"(?:to|into|at)\s+an?\s+(?:brick\s+wall|wall|sock|void|lamp-?post|hole|brick|bin|cushion|tree|plank|hedge)\b",
-    r"\bwouldn'?t\s+know\s+an?\s+[\w\s-]{1,30}?\s+if\s+(?:it|one)\s+(?:bit|hit|smacked|slapped|kicked|ran\s+over)\b",
+    r"\bwouldn'?t\s+know\s+(?:an?\s+|the\s+)?[\w\s'’-]{1,30}?\s+if\s+(?:it|one|she|he|they|you)\s+(?:\w+\s+){0,2}?"
+    r"(?:bit|hit|smacked|slapped|kicked|ran\s+over|tied|fell|landed|sat|stood|walked)\b",
     r"\b(?:Sherlock(?:\s+Holmes)?|Einstein|Churchill|Picasso|Shakespeare|Poirot|Columbo|Mastermind|"
     r"an?\s+(?:genius|rocket\s+scientist|brain\s+surgeon|mastermind))\s+(?P<tail>(?:he|she|they)\s+(?:is|are)\s+not)\b",
-    r"\bcouldn'?t\s+(?:find|fight)\s+(?:(?:his|her|their|its)\s+way\s+)?(?:out\s+of\s+)?an?\s+(?:wet\s+)?paper\s+bag\b",
+    r"\bcouldn'?t\s+\w+\s+(?:(?:his|her|their|its)\s+way\s+)?(?:out\s+of\s+)?an?\s+(?:wet\s+)?paper\s+bag\b",
+    r"\bwhat\s+(?:exactly\s+)?(?:does|do)\s+(?:[\w'’-]+\s+){1,3}do\s+all\s+day\b",
+    r"\b(?:our|the|their|your|this)\s+so[- ]called\s+(?:[\w-]+\s+){0,2}?(?:officer|clerk|expert|councillors?|chair|leader|"
+    r"journalist|reporter|professional|manager|team)s?\b",
     r"\bcouldn'?t\s+(?:organise|run|park|manage|plan|fix|boil|chair|pour|sell)\s+an?\s+(?:bike|egg|kettle|bus|raffle|"
     r"cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue)\b",
     r"\b(?:haven'?t|have\s+not|hasn'?t)\s+got\s+(?:any\s+)?crayons\b|\bin\s+words\s+of\s+one\s+syllable\b",

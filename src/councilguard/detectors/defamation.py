@@ -28,7 +28,14 @@ ALLEGATIONS = [
     r"(?:developers?|builders?|contractors?|suppliers?|landowners?|[A-Z]\w+)",
     r"made\s+up\s+(?:the\s+|those\s+|these\s+|his\s+|her\s+|their\s+)?(?:quotes?|figures|numbers|evidence|complaints?|"
     r"results?|signatures?|statistics|stats|minutes)\b", r"backdat(?:e|ed|es|ing)\b",
-    r"lost\s+(?:us|the\s+council|the\s+parish)\s+£", r"bribe[sd]?\b|bribing\b|bribery\b",
+    r"lost\s+(?:us|the\s+council|the\s+parish)\s+£",
+    r"(?:had|has|have|with)\s+(?:his|her|their)\s+(?:hands?|fingers?)\s+in\s+the\s+(?:till|cash\s*box|kitty|biscuit\s+tin)",
+    r"(?:rewrote|rewritten|rewrite|doctored|altered|edited)\s+the\s+(?:draft\s+)?minutes\b",
+    r"(?:hasn'?t|has\s+not|never|won'?t|didn'?t)\s+(?:explained|said|told\s+(?:us|anyone))\s+(?:what\s+happened\s+to|where)\s+(?:the\s+)?£",
+    r"where\s+(?:the|our)\s+(?:other\s+|missing\s+)?(?:£[\d,.]+k?|[\w-]+\s+grand|grand)\s+went\b",
+    r"claim(?:s|ed|ing)?\s+(?:for\s+)?(?:overtime|expenses|mileage|hours)\s+(?:for|on)\s+[^.!?]{0,50}?\b(?:didn'?t|never|wasn'?t|weren'?t)\b",
+    r"(?:takes?|took|taking|keeps?|kept|keeping)\s+(?:the\s+)?(?:best\s+)?(?:donations|prizes|stock|takings|money|cash)\s+home\b",
+    r"help(?:s|ed|ing)?\s+(?:himself|herself|themselves)\s+to\s+(?:the\s+)?(?:money|cash|takings|funds|donations|float|petty\s+cash)", r"bribe[sd]?\b|bribing\b|bribery\b",
     r"on the take\b", r"corrupt\b", r"fraud(?:ulent(?:ly)?|ster)?\b", r"cook(?:ed|s|ing)\s+the\s+books", r"falsif(?:y|ied|ies|ying)\b",
     r"forg(?:ed|es|ing)\b", r"rigg(?:ed|ing)\b", r"fix(?:ed|es|ing)\s+the\s+(?:vote|tender|contract|result)",
     r"(?:is|was|'s|are|were)\s+(?:a\s+)?(?:liar|liars|crook|crooks|criminal|thief|fraud|fraudster|paedophile|pedophile|drunk|racist|abuser)\b",
@@ -71,7 +78,8 @@ INSINUATION = caseless(
     r"make\s+of\s+(?:that|it|this|him|her|them)\s+what\s+you\s+will|(?:i'?m\s+)?not\s+suggesting\s+anything|"
     r"(?:just\s+)?putting\s+it\s+out\s+there|can\s+anyone\s+confirm|asking\s+for\s+a\s+(?:friend|village|neighbour)|"
     r"coincidence\??|no\s+smoke\s+without\s+fire|would\s+explain\s+a\s+lot|not\s+saying\s+it'?s\s+true|"
-    r"(?:word|talk)\s+in\s+the\s+pub|everyone\s+knows|ask\s+yourselves?\s+why|makes?\s+you\s+(?:wonder|think))\b|🤔")
+    r"(?:word|talk)\s+in\s+the\s+pub|everyone\s+knows|ask\s+yourselves?\s+why|makes?\s+you\s+(?:wonder|think)|"
+    r"that'?s\s+how\s+(?:it|things)\s+works?\s+(?:round|around)\s+here)\b|🤔")
 
 
 def rests_on_record(ctx: Context, span) -> bool:
@@ -87,7 +95,8 @@ def insinuates(ctx: Context, span) -> bool:
 
 _OF_AN_ACT = caseless(r"\b(?:it|that|this)\s*$")  # "It's racist": said of an act
 # "I've seen the comment saying… There's no truth in it": repeated in order to deny it
-REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
+REBUTTAL = caseless(r"\b(?:there'?s|there\s+is)\s+no\s+truth|(?:it|that|this)\s+isn'?t\s+true|"
+                      r"(?:is|are)\s+(?:simply\s+|completely\s+|totally\s+)?(?:untrue|false|not\s+true)\b|(?:it|that|this)(?:'s|\s+is)\s+(?:simply\s+)?(?:not\s+true|untrue|false|"
                       r"a\s+lie|nonsense|rubbish)|please\s+stop\s+sharing|no\s+basis|completely\s+false")
 REFUSED = caseless(r"\b(?:won'?t|will\s+not|don'?t|do\s+not)\s+(?:have|let|tolerate|allow|accept)\b[^.!?]{0,40}$")
 UNKNOWN = caseless(r"^(?:whoever|anyone|anybody|someone|somebody|the\s+(?:person|people|man|woman|bloke|guy)\s+who)")

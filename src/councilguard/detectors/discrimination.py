@@ -80,6 +80,12 @@ _STEREOTYPE = (r"(?:aggressive|violent|lazy|greedy|dirty|loud|rude|smelly|thick|
 _UNFIT = (r"(?:emotional|hormonal|hysterical|old|slow|senile|doddery|weak|soft|thick|stupid|simple|backward|fragile|"
           r"unstable|irrational|dim|feeble)")
 DEHUMANISING = [
+    # a group named by the aid or dress that marks it, as a troop: "the wheelchair brigade", "the turban brigade"
+    r"\b(?:wheelchair|zimmer(?:\s+frame)?|mobility\s+scooter|walking\s+stick|turban|burka|burqa|hijab|headscarf|blue[- ]rinse|"
+    r"pram|buggy|rainbow|pride)\s+(?:brigade|mafia|squad|mob)\b",
+    # "if they don't like Christmas there are plenty of other countries"
+    r"\bif\s+(?:they|you|them)\s+(?:don'?t|do\s+not)\s+like\s+(?:it|christmas|our\s+\w+|how\s+we\s+do\s+things(?:\s+here)?)"
+    r"[^.!?]{0,30}?\b(?:plenty\s+of\s+(?:other\s+)?(?:countries|places|flights)|go\s+back|they\s+can\s+leave|you\s+can\s+leave)",
     rf"\b{GROUPS}\s+(?:are|is|=)\s+(?:all\s+)?(?:just\s+)?(?:an?\s+)?(?:vermin|animals|parasites|rats|cockroaches|a plague|a disease|"
     rf"a cancer|scum|filth|savages|subhuman|sub-human|inferior|dirty|criminals|terrorists|rapists|a burden|a drain|"
     rf"leeches|invaders|an infestation|not (?:real|proper|normal)|disgusting|unnatural|an abomination|sick|perverts?|"

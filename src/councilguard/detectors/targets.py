@@ -49,8 +49,8 @@ _GENERIC_COUNCILLOR = caseless(
 _CHAIR_TITLE = caseless(r"\b(?:madam|mr|mister|vice)[\s-]*$")
 _COMMITTEE_CHAIR = caseless(r"\b(?:committee|cttee|council|working\s+group)[\s-]*$")  # "the planning committee chair"
 _GENERIC_STAFF = caseless(
-    r"\b(?:the|our|council'?s?|parish)\s+(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
-    r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\bthe\s+proper\s+officer\b")
+    r"\b(?:the|our|council'?s?|parish)\s+(?:so[- ]called\s+)?(?:deputy\s+)?(?:clerk|rfo|groundsm[ae]n|grounds\s*(?:keeper|team|staff|officer)s?|"
+    r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\b(?:the\s+)?proper\s+officer\b")
 _OTHER_AUTHORITY = caseless(
     r"\b(?:the\s+)?(?:district|county|borough|city|town|unitary|neighbouring|district's|county's)\s+council\b|"
     r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b")
