@@ -9,6 +9,11 @@ from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,replying_to,expected", [
+    # a refusal to release, or what the council has published: nothing disclosed
+    ("The council won't publish the legal advice on the lease. Legal advice is privileged.", None, False),
+    ("The caretaker's tribunal claim was settled last year and the council published a short statement.", None, False),
+    ("There's a claim against the fair operator, listed in the published minutes. I can't say more while it's ongoing.",
+     None, False),
     # legal advice disclosed: counsel's view, what the council has been advised, its own lawyers' admissions
     ("Counsel's view is that the older fees can't be recovered, so expect a settlement.", None, True),
     ("The council has been advised that its objection is unlikely to succeed.", None, True),

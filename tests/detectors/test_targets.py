@@ -69,6 +69,7 @@ def found(text: str, kind: str) -> list[str]:
     ("The Yorke Road Residents' Committee wrote again.", T.PUBLIC, "The Yorke Road Residents' Committee"),
     ("The young couple who bought the old post office think they run the square.", T.PUBLIC, "The young couple"),
     # the council's own post holders, after the council's name has taken "council's"
+    ("Herts County's consultation on the bus cuts feels like a done deal.", T.OTHER_AUTHORITY, "Herts County's"),
     ("The council's clerk is useless.", T.STAFF, "clerk"),
     ("The council's staff couldn't run a tap.", T.STAFF, "staff"),
 ])

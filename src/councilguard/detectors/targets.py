@@ -53,7 +53,8 @@ _GENERIC_STAFF = caseless(
     r"events\s+officer|officers?|staff|caretaker|handyman|office\s+staff|employees?)\b|\b(?:the\s+)?proper\s+officer\b")
 _OTHER_AUTHORITY = caseless(
     r"\b(?:the\s+)?(?:district|county|borough|city|town|unitary|neighbouring|district's|county's)\s+council\b|"
-    r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b")
+    r"\bthe\s+government\b|\bministers?\b|\bwestminster\b|\b(?:herts|hertfordshire|kent|essex|surrey|bucks|beds|[a-z]+shire)\s+"
+    r"county(?:'s)?\b(?!\s+(?:council|court|show|cricket|hall|line|fair))|\bthe\s+district\b|\bthe\s+county\b|\bhighways\b|\bthe\s+nhs\b")
 _PUBLIC = caseless(
     r"\b(?:this|that|the|a|one|some|our|my)\s+(?:resident|complainant|volunteer|journalist|reporter|shopkeeper|"
     r"landlord|neighbour|woman|man|lady|bloke|guy|person|objector|busybody|moaner|business\s+owner|"
