@@ -89,6 +89,11 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     ("The allotment ballot was a stitch up, and the parish council knew it.", True),
     ("You can fill in the form, but honestly it's decided before the forms come in. Save yourself the bother.", True),
     ("the ballot for the new allotment plots was a stitch up. plots 14 to 20 went to people not on the list", True),
+    ("Residents, save your breath on the parking consultation. The decision was made before the leaflets were printed.", True),
+    ("Petition to move the bus stop? Save your signatures. Petitions to the parish council go in a drawer.", True),
+    ("Dear Mrs Ansell, I wouldn't bother filling in the parish council's grants form this year.", True),
+    ("So the council re-ran the tender until the right firm won. Of course it did.", True),
+    ("The parish council's grants consultation closes on Friday: please do fill in the form.", False),
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),

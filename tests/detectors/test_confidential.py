@@ -9,6 +9,10 @@ from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,replying_to,expected", [
+    # tender prices before the award, and a closed meeting's scores
+    ("Not yet, it's between Redmond Roofing at £38k and a Watford firm at £41k. Council picks next week.", None, True),
+    ("Not officially decided yet, but Bean & Gone came in cheapest at £14,200 a year.", None, True),
+    ("Heads up, the grants panel scored you 14/30 in the closed meeting, so it's not looking good.", None, True),
     # a refusal to release, or what the council has published: nothing disclosed
     ("The council won't publish the legal advice on the lease. Legal advice is privileged.", None, False),
     ("The caretaker's tribunal claim was settled last year and the council published a short statement.", None, False),

@@ -13,6 +13,9 @@ def hits(text: str, replying_to: str | None = None) -> list[str]:
 
 
 @pytest.mark.parametrize("text,words", [
+    # rallying people to defy the council
+    ("Market traders: the parish council's new pitch fees start on 1 April. Don't pay them. Refuse together and they'll "
+     "have to back down.", "Refuse together"),
     # backing, testifying for or advising the other side of a legal matter
     ("The cricket club has my full support in its claim against the parish council.", "has my full support"),
     ("Every pound helps them beat the council at the tribunal.", "helps them beat"),

@@ -401,7 +401,11 @@ _UNDERMINE = [
     (r"\b(?:ask yourselves? why|draw your own conclusions?|makes? you wonder|(?:won'?t|will not|refuses? to|wouldn'?t) "
      r"(?:say|tell us|tell anyone) (?:on what|where (?:the|our|your) (?:money|cash)|why)\b|independent,? my foot|(?:impartial|independent|transparent|open),? (?:my arse|my backside|yeah right)|"
      r"creative (?:writing|accounting|bookkeeping)|whether it'?s the real (?:number|figure|total)|"
-     r"that'?s how (?:things|it) works? (?:round|around) here)",
+     r"that'?s how (?:things|it) works? (?:round|around) here|(?:i'?m\s+sure\s+)?it'?s\s+all\s+above\s+board\s*(?:😉|🙄|😏|🤔)|"
+     r"i'?m\s+sure\s+it'?s\s+all\s+above\s+board|(?:figures|numbers|accounts|books)\s+(?:i'?ve\s+seen\s+)?(?:don'?t|do\s+not)\s+add\s+up|"
+     r"(?:someone|somebody)[^.!?]{0,20}?\bha(?:s|ve)\s+done\s+(?:very\s+)?nicely\s+out\s+of|"
+     r"until\s+the\s+right\s+(?:firm|company|person|bidder|result)\s+won|"
+     r"same\s+(?:firm|company|contractor|builder|people|groups?|three\s+groups)\s+every\s+(?:single\s+)?(?:year|time))",
      0.7, "insinuates wrongdoing by the council"),
     # telling residents not to take part, because the council will misuse what they say
     (r"\bdon'?t (?:give|send|tell) (?:the|this|our) " + LOCAL_COUNCIL + r" (?:your|any)\b|"
@@ -417,7 +421,13 @@ _SHAM = caseless(
     r"(?:sham|charade|theatre|window[- ]dressing|pr exercise|(?:total\s+|complete\s+)?stitch[- ]?up)\b|\bdone deal\b|"
     r"\b(?:already|all)\s+(?:been\s+)?(?:decided|agreed|sewn up|stitched up)\b|"
     r"\b(?:decided|agreed|settled)\s+(?:weeks|months|long)\s+(?:ago|before)\b|\bdecided\s+before\s+(?:the|anyone|we|you)\b|"
-    r"\bsave\s+yoursel(?:f|ves)\s+the\s+(?:bother|trouble|effort|stamp)\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"\bsave\s+yoursel(?:f|ves)\s+the\s+(?:bother|trouble|effort|stamp)\b|\bsave\s+your\s+(?:breath|time|signatures?|energy|"
+    r"stamps?|ink)\b|\b(?:don'?t|do\s+not)\s+(?:waste\s+your\s+(?:time|breath)|get\s+your\s+hopes\s+up)\b|"
+    r"\bwouldn'?t\s+bother\s+(?:filling|responding|applying|replying|objecting|writing|asking|going|signing)\b|"
+    r"\bnothing\s+(?:anyone|you|we|residents)\s+(?:says?|does?|writes?)\s+[^.!?]{0,30}?\bchange[sd]?\s+(?:a\s+thing|anything)\b|"
+    r"\bgo(?:es)?\s+(?:straight\s+)?in(?:to)?\s+a\s+drawer\b|\b(?:is|was|are)\s+(?:a\s+)?fake\b|"
+    r"\b(?:sorted|signed\s+off|stitched\s+up|done\s+and\s+dusted)\s+(?:[\w'’]+\s+){0,3}?(?:weeks|months|long)\s+ago\b|"
+    r"\b(?:decision|it)\s+was\s+(?:made|taken)\s+before\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
     r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
     r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"

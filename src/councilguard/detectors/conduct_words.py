@@ -49,7 +49,7 @@ INSULTS: dict[str, float] = {
         "nobody asked for your opinion", "no one asked for your opinion", "nobody asked you", "embarrass yourself",
         "calm down love", "calm down, love", "calm down dear", "calm down, dear", "classless", "crank", "windbag*",
         "like a bad smell", "ego the size of", "one-person circus", "one-woman circus", "one-man circus",
-        "thin-skinned", "overpaid and underworked", "overpaid, underworked",
+        "thin-skinned", "overpaid and underworked", "overpaid, underworked", "nodding dogs", "clueless outfit",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -102,8 +102,11 @@ RIDICULE = [
     r"\bwhat\s+(?:exactly\s+)?(?:does|do)\s+(?:[\w'’-]+\s+){1,3}do\s+all\s+day\b",
     r"\b(?:our|the|their|your|this)\s+so[- ]called\s+(?:[\w-]+\s+){0,2}?(?:officer|clerk|expert|councillors?|chair|leader|"
     r"journalist|reporter|professional|manager|team)s?\b",
-    r"\bcouldn'?t\s+(?:organise|run|park|manage|plan|fix|boil|chair|pour|sell)\s+an?\s+(?:bike|egg|kettle|bus|raffle|"
-    r"cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue)\b",
+    r"\bcouldn'?t\s+(?:organise|run|park|manage|plan|fix|boil|chair|pour|sell|add\s+up|count)\s+an?\s+(?:bike|egg|kettle|bus|"
+    r"raffle|cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue|picnic|party)\b",
+    r"\bcouldn'?t\s+find\s+(?:its|his|her|their)\s+own\s+(?:backside|arse|bum)\b",
+    r"\bwhere\s+(?:good\s+)?(?:ideas|hope|common\s+sense|democracy)\s+goes?\s+to\s+die\b",
+    r"\beven\s+a\s+stopped\s+clock\s+is\s+right\b",
     r"\b(?:haven'?t|have\s+not|hasn'?t)\s+got\s+(?:any\s+)?crayons\b|\bin\s+words\s+of\s+one\s+syllable\b",
 ]
 

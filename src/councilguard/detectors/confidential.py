@@ -23,7 +23,8 @@ TOPICS = [
      r"performance\s+(?:review|issues?)|settlement\s+agreement|pay\s+(?:rise|award|grade)\s+for|salary\s+of|suspended\s+on\s+full\s+pay)\b",
      "a staff employment matter"),
     (r"\b(?:tenders?|bids?|quotes?|quotations?)\s+(?:from|by|for\s+the\s+contract)\b|\bcontract\s+negotiations?\b|"
-     r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bpreferred\s+(?:bidder|contractor)\b|\btender\s+priced\b|"
+     r"\b(?:lowest|highest|winning)\s+(?:bid|tender|quote)\b|\bcame\s+in\s+(?:cheapest|lowest|dearest|highest)\b|"
+     r"\bbetween\s+[A-Z][\w&'’ -]{2,40}?\s+at\s+£\s?\d[\d,.]*k?\s+and\b|\bpreferred\s+(?:bidder|contractor)\b|\btender\s+priced\b|"
      r"\b(?:bids|tenders|quotes)\s+(?:are|were)\s+in\b|\b(?:lease|rent|price)\s+(?:talks|negotiations?)\b|"
      r"\b(?:the\s+council|we)\s+(?:has\s+|have\s+|had\s+)?offered\b[^.!?\n]{0,50}£\s?\d|£\s?\d[\d,.]*k?\s+agreed\s+in\s+principle\b",
      "a tender or contract negotiation"),
@@ -48,7 +49,7 @@ STAFF_FACTS = caseless(
 _STAFF_WORDS = caseless(r"\b(?:clerk|rfo|officer|groundsm[ae]n|apprentice|caretaker|staff|employee|assistant)\b")
 
 DISCLOSURE = caseless(
-    r"\b(?:agreed|decided|resolved|voted|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
+    r"\b(?:agreed|decided|resolved|voted|scored|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
     r"told\s+us|said|says|advised|screenshots?|attached|pics?\s+of|leaked|advice\s+(?:is|was)|view\s+(?:is|was)|found|recommend(?:s|ed)?|admitted|revealed|showed|shows|came\s+in\s+at|"
     r"was\s+sacked|was\s+dismissed|is\s+being|has\s+been|going\s+to\s+(?:sack|dismiss|settle|pay)|will\s+(?:sack|dismiss|settle|pay|get)|"
     r"can'?t\s+say\s+much\s+but|between\s+(?:you\s+and\s+me|ourselves)|off\s+the\s+record|not\s+supposed\s+to\s+(?:say|tell)|"
