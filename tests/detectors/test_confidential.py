@@ -9,6 +9,8 @@ from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,replying_to,expected", [
+    ("The staffing committee recommends a 2% pay award for council staff, in line with the national agreement.", None,
+     False),
     # tender prices before the award, and a closed meeting's scores
     ("Not yet, it's between Redmond Roofing at £38k and a Watford firm at £41k. Council picks next week.", None, True),
     ("Not officially decided yet, but Bean & Gone came in cheapest at £14,200 a year.", None, True),

@@ -172,6 +172,11 @@ def test_a_passage_about_who_people_are_is_judged_from_a_lower_threshold(tmp_pat
 # Contexts the model misreads, each a gate in judge._eligible: (text, rule, reported when every threshold is 0).
 # Each gate has a row it holds back and a row just like it that it lets through, so a gate that stops working fails.
 CONTEXT_GATES = [
+    # praise of a person, not abuse; the same jumper mocked is judged
+    ("Owen's Christmas jumper at the lights switch-on has to be seen to be believed. Flashing reindeer. Bravo, sir 🦌",
+     "abuse-councillor", False),
+    ("Owen's Christmas jumper at the lights switch-on has to be seen to be believed. Flashing reindeer. Sad man, Owen.",
+     "abuse-councillor", True),
     # a plan called wrong with its reason is disagreement; the same person accused is judged
     ("Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises.", "untrue-statement", False),
     ("Cllr Hargreaves's plan for the car park is wrong. Cllr Hargreaves takes money from the car park firm.",

@@ -48,6 +48,8 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("Does this council make mistakes? Yes. Is it a joke? No.", True),
     ("No, the council did not ban dogs from the Green.", True),
     ("Being divorced doesn't make anyone less fit to serve on the youth committee.", True),
+    ("Somebody's been saying Cllr Adeyemi took money from the developer. I've seen the register of interests and "
+     "there's nothing there.", True),
     ("No point reporting dog mess to the parish council, there isn't a single bin on the Green.", False),
     ("Is the parish council a joke? Yes.", False),
     # reported and agreed with, or not answered

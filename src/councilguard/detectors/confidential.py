@@ -59,7 +59,7 @@ PROCEDURAL = caseless(
     r"resolved\s+to\s+exclude\s+the\s+public|agenda|under\s+the\s+public\s+bodies\s+\(admission\s+to\s+meetings\)|"
     r"i\s+can'?t\s+(?:comment|discuss|say\s+anything)|we\s+can'?t\s+(?:comment|discuss)|(?:it|this)\s+is\s+confidential\s+so\s+i\s+can'?t|"
     # a refusal, or what is already public record: nothing confidential is disclosed
-    r"can'?t\s+(?:share|disclose)|won'?t\s+(?:comment|share|be\s+adding|publish|release)|is\s+(?:legally\s+)?privileged|"
+    r"can'?t\s+(?:share|disclose|talk\s+about)|in\s+line\s+with\s+the\s+national\s+(?:agreement|award)|\bnjc\b|won'?t\s+(?:comment|share|be\s+adding|publish|release)|is\s+(?:legally\s+)?privileged|"
     r"(?:the\s+council|we|it)\s+published\b|published\s+(?:minutes|papers|accounts)|(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?"
     r"(?:public|published|listed)|now\s+published|been\s+reported\s+in|on\s+the\s+(?:council'?s\s+)?website|(?:voted|decided|held)\s+in\s+public|"
     r"will\s+be\s+in\s+the\s+(?:published\s+)?minutes|if\s+(?:a|any|anyone|someone|a\s+councillor)\b[^.!?]{0,30}\bever\b|"

@@ -240,7 +240,7 @@ def _eligible(ctx: Context, label: str, chunk: Span) -> bool:
         return False  # "… and didn't vote. It's in the minutes.": a statement that names the record it rests on
     if label in ABOUT_THE_COUNCIL and about_another_body(ctx, chunk):
         return False  # "Watford Council's plan to build over the playing fields is wrong": another authority's
-    if label in ABOUT_THE_COUNCIL and voice.praises:
+    if label in ABOUT_THE_COUNCIL | BANTER_EXCUSES and voice.praises:
         return False  # "Great work by the parish council on the Christmas lights this year!"
     if label in ABUSE_LIKE and voice.disagrees:
         return False  # "Cllr Hargreaves's plan for the car park is wrong: it will cost more than it raises."
@@ -305,6 +305,7 @@ _DISAGREES = caseless(
 
 # Thanks and praise, and the marks that turn praise into sarcasm ("Inspiring stuff, really", "Genius. Truly. 👏👏")
 _PRAISE = caseless(r"\b(?:great|brilliant|fantastic|excellent|superb|wonderful|amazing)\s+(?:work|job|effort|news)\b|\bwell\s+done\b|"
+                   r"\bbravo\b|\bout(?:did|done)\s+(?:yourself|himself|herself|themselves)\b|\bexactly\s+what\s+you\s+want\b|"
                    r"\b(?:thank\s+you|thanks)\s+(?:to|for)\b|\bhats\s+off\b|\bkudos\b|\bcongratulations\b|\bproud\s+of\b")
 _SARCASM = caseless(r"🙄|👏|🐌|🤦|😒|🙃|\b(?:really|truly|finally|apparently|genius|masterpiece|inspiring|only\s+took|"
                     r"at\s+last|as\s+usual|again|not|never|shame|pity|but)\b|!!|\?\s*$")

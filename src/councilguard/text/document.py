@@ -59,7 +59,7 @@ CLAIM_REPORTED = caseless(
 CLAIM_ANSWERED = caseless(
     r"\b(?:not\s+true|untrue|false|nonsense|rubbish|a\s+myth|ugly\s+thing|unfair|no\s+basis|simply\s+wrong|isn'?t|is\s+not|"
     r"wasn'?t|did\s+not|didn'?t|doesn'?t|does\s+not|funds|funded|cleared|reopened|runs|ran|paid|costs?|chairs|published|"
-    r"in\s+the\s+(?:accounts|minutes|register)|on\s+the\s+website)\b|£\s?\d")
+    r"in\s+the\s+(?:accounts|minutes|register)|on\s+the\s+website|register\s+of\s+interests|nothing\s+(?:there|in\s+it))\b|£\s?\d")
 _REFUSAL = caseless(r"\W*(?:no|nope|of\s+course\s+not|absolutely\s+not|certainly\s+not|hardly)\b(?!\s+(?:one|doubt|wonder)\b)")
 AGREED = caseless(r"\b(?:they'?re|he'?s|she'?s|it'?s|that'?s)\s+(?:right|true|spot\s+on)\b|\bI\s+agree\b|\bexactly\b")
 
