@@ -67,6 +67,8 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     # animal emoji before the next sentence's subject; "people ask why" is no call to hound anyone
     ("Someone called our lunch club members 'coffin dodgers'. That is a disgusting way to talk about the people who "
      "built this village.", None, []),
+    ("Someone scrawled 'TRAITOR' on Cllr Rahman's leaflet. Whatever you think of her views, that is vile.", None, []),
+    ("Cllr Baxter's pig Doris won Best in Show at the Chorleywood show today.", None, []),
     ("My front garden is a disgrace, Mrs Jenkins is right. I'll get the mower out this weekend.", None, []),
     ("Croxley Common Moor cattle are back 🐄 The council asks dog walkers to keep dogs on leads.", None, []),
     ("People ask why I stay on a council I criticise so often. Because it does good things.", None, []),

@@ -149,6 +149,10 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 continue  # "Total muppet moment: left my glasses in the chamber again": the author's own slip
             if term in PLAYFUL and banter(ctx):
                 continue  # "you absolute muppet 😂 … see you at 8": a friend teased, not abused
+            if term in CONDUCT_JUDGEMENTS and _SAID_OF_AN_ACT.search(text, max(sent.start, m.start - 24), m.start):
+                continue  # "Someone scrawled 'TRAITOR' on her leaflet. That is vile and it has been reported."
+            if term in _ANIMALS and re.match(r"['’]s\s+$", text[target.end:m.start]):
+                continue  # "Cllr Baxter's pig Doris won Best in Show": his pig, not him
             if term in CONDUCT_JUDGEMENTS and _OF_A_WAY.match(text, m.end):
                 continue  # "That is a disgusting way to talk about the people who built this village": said of the act
             if term in CONDUCT_JUDGEMENTS and _unknown_wrongdoer(target):
@@ -172,7 +176,9 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 if doc.others_words(m.start(), m.end()):
                     continue
                 sent = doc.sentence_at(m.start())
-                target = T.nearest(ms, m.start(), m.end(), {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL},
+                # "Tell him what you think": the "you" told is not the target; "him" is, said before
+                around = [t for t in ms if not (m.start() <= t.start and t.end <= m.end() and t.name == "you")]
+                target = T.nearest(around, m.start(), m.end(), {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.COUNCIL},
                                    (sent.start, sent.end)) or _carried_target(ctx, ms, sent.start)
                 if target is not None:
                     out.append(AbuseHit(m.start(), m.end(), m.group(0), score, target, kind))
@@ -209,6 +215,7 @@ _COMPOUND_AFTER = caseless(r"[\s-]+(?:bins?|fouling|mess|poo|walkers?|wardens?|s
 CONDUCT_JUDGEMENTS = {"disgusting", "pathetic", "a disgrace", "despicable", "vile", "contemptible", "odious",
                       "repulsive", "should be ashamed", "ashamed of themselves"}
 _A_MOMENT = caseless(r"\s+moments?\b")
+_SAID_OF_AN_ACT = caseless(r"\b(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+(?:just\s+|absolutely\s+|utterly\s+|truly\s+)?$")
 _OF_A_WAY = caseless(r"\s+(?:way|thing)\s+to\b")
 _UNKNOWN = caseless(r"^(?:to\s+)?(?:whoever|anyone\s+who|anybody\s+who)\b")
 
