@@ -49,6 +49,10 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
     ("Thanks to the volunteers, who did all the work while our so-called events officer stood about on her phone.", None,
      ["our so-called events officer"]),
     ("Nobody asked for your opinion, Ayesha.", "The consultation was a sham", ["nobody asked for your opinion"]),
+    ("The woman who answers the phone at the parish office is the rudest person in Hertfordshire.", None,
+     ["the rudest person"]),
+    ("Sat through Cllr Cole's sermon on bollards. The man is a walking sedative.", None, ["is a walking sedative"]),
+    ("Just finished the Vicar of Dibley box set. Owen Newitt is the rudest man in fiction and I love him 😂", None, []),
     ("We need the knowledge of a solicitor on this, not guesswork about Cllr Price's lease.", None, []),
     ("Sherlock Holmes he is not, says the review of the new detective drama.", None, []),
     # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing
@@ -96,6 +100,8 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     ("Dear Mrs Ansell, I wouldn't bother filling in the parish council's grants form this year.", True),
     ("So the council re-ran the tender until the right firm won. Of course it did.", True),
     ("The parish council's grants consultation closes on Friday: please do fill in the form.", False),
+    ("Honestly, I wouldn't trust the parish council to tell me the time.", True),
+    ("Dear Pat, there's honestly no point your residents' association applying for a parish council grant.", True),
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),

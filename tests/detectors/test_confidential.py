@@ -9,6 +9,8 @@ from tests.detectors.drafts import draft, fires
 
 
 @pytest.mark.parametrize("text,replying_to,expected", [
+    ("Draft budget (not public till Tuesday) has the market pitch fee going up to £38.", None, True),
+    ("Shona's off because of a grievance she's raised against one of the councillors.", None, True),
     ("The staffing committee recommends a 2% pay award for council staff, in line with the national agreement.", None,
      False),
     # tender prices before the award, and a closed meeting's scores

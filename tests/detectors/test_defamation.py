@@ -35,6 +35,8 @@ from tests.detectors.drafts import draft, fires
     ("Tina, the short answer is Cllr Cole plays golf with the owner every Sunday. That's how it works round here.", True),
     ("Posts claiming our events officer rewrote the minutes are untrue and unfair.", False),
     ("There's a rumour that the Fridge volunteers take donations home. It isn't true.", False),
+    ("Why did Cllr Forsyth leave the room every time it came up, yet never once declare an interest?", True),
+    ("The RFO 'lost' £3,000 of market takings last year. Funny how these things happen.", True),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

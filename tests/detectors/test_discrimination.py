@@ -42,6 +42,9 @@ def fires(detector, text: str) -> bool:
     ("£14k so the wheelchair brigade can roll in to a jumble sale. Give me strength", True),
     ("If they don't like Christmas there are plenty of other countries.", True),
     ("The wheelchair ramp at Grove Hall opens on Monday.", False),
+    ("Shona did a decent job on the Winter Fair, for a girl.", True),
+    ("Tom Hargreaves is 81. Time to put him out to pasture.", True),
+    ("Shona did a decent job on the Winter Fair, for a first go.", False),
     # neutral mentions, counter-speech and reports
     ("The 'OK boomer' jibes at the bowls club in the youth forum thread were unkind.", False),
     ("English conversation classes start at the library on Tuesday; everyone welcome.", False),

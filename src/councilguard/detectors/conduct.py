@@ -139,6 +139,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             if reported_to_condemn(ctx, sent, m.start):
                 continue
             candidates = [t for t in ms if not any(a <= t.start and t.end <= b for a, b in compared)]
+            if m in ridicule:
+                candidates = _besides_the_description(candidates, m, sent)
             target = T.nearest(candidates, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
                 target = _carried_target(ctx, ms, sent.start) or _spoken_to(ctx, sent, m.term)
@@ -151,6 +153,8 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
                 continue  # "you absolute muppet 😂 … see you at 8": a friend teased, not abused
             if term in CONDUCT_JUDGEMENTS and _SAID_OF_AN_ACT.search(text, max(sent.start, m.start - 24), m.start):
                 continue  # "Someone scrawled 'TRAITOR' on her leaflet. That is vile and it has been reported."
+            if target.kind == T.PUBLIC and fiction(ctx) and not _TO_YOU.search(text, sent.start, sent.end):
+                continue  # "Owen Newitt is the rudest man in fiction": a character in a box set
             if term in _ANIMALS and re.match(r"['’]s\s+$", text[target.end:m.start]):
                 continue  # "Cllr Baxter's pig Doris won Best in Show": his pig, not him
             if term in CONDUCT_JUDGEMENTS and _OF_A_WAY.match(text, m.end):
@@ -194,6 +198,14 @@ _CONDEMNED = caseless(
     r"won'?t tolerate|will not tolerate|no place (?:for|in)|not (?:ok|okay)|criticise (?:his|her|their) views|"
     r"(?:does|do|did)(?:\s+not|n'?t)\s+deserve|"
     r"play the ball,? not the (?:man|woman|person))\b")
+
+
+def _besides_the_description(ms: list[T.Mention], m: LexMatch, sent: Span) -> list[T.Mention]:
+    """Without the person a ridicule construction itself describes ("the rudest person in Herts"), when the sentence
+    names someone else for it to be said of ("The woman who answers the phone … is the rudest person")."""
+    inside = [t for t in ms if t.kind == T.PUBLIC and m.start <= t.start and t.end <= m.end]
+    others = [t for t in ms if t not in inside and t.kind != T.SELF and sent.start <= t.start < sent.end]
+    return [t for t in ms if t not in inside] if inside and others else ms
 
 
 def reported_to_condemn(ctx: Context, sent: Span, start: int) -> bool:
@@ -386,7 +398,7 @@ _UNDERMINE = [
      0.9, "accuses the council of taking money"),
     (r"\b(?:never|doesn'?t|does not|don'?t|do not|hasn'?t|have not|haven'?t)\s+(?:do(?:ne)?|achieve[sd]?|deliver(?:ed)?)\s+(?:anything|a thing|nothing)\b|\bdo(?:es)? nothing\b|\bdone nothing\b",
      0.7, "says the council does nothing"),
-    (r"\b(?:can'?t|cannot|shouldn'?t|should not|never) (?:be )?trust(?:ed)?\b|\bdon'?t trust (?:the|this|our) " + LOCAL_COUNCIL + r"\b",
+    (r"\b(?:can'?t|cannot|shouldn'?t|should not|wouldn'?t|never) (?:be )?trust(?:ed)?\b|\bdon'?t trust (?:the|this|our) " + LOCAL_COUNCIL + r"\b",
      0.8, "tells people not to trust the council"),
     (r"\b(?:should be|needs to be|ought to be) (?:abolished|scrapped|shut down|disbanded)\b", 0.75,
      "calls for the council to be abolished"),
@@ -412,7 +424,8 @@ _UNDERMINE = [
      r"i'?m\s+sure\s+it'?s\s+all\s+above\s+board|(?:figures|numbers|accounts|books)\s+(?:i'?ve\s+seen\s+)?(?:don'?t|do\s+not)\s+add\s+up|"
      r"(?:someone|somebody)[^.!?]{0,20}?\bha(?:s|ve)\s+done\s+(?:very\s+)?nicely\s+out\s+of|"
      r"until\s+the\s+right\s+(?:firm|company|person|bidder|result)\s+won|"
-     r"same\s+(?:firm|company|contractor|builder|people|groups?|three\s+groups)\s+every\s+(?:single\s+)?(?:year|time))",
+     r"same\s+(?:firm|company|contractor|builder|people|groups?|three\s+groups)\s+every\s+(?:single\s+)?(?:year|time)|"
+     r"same\s+(?:\w+\s+)?(?:people|faces|councillors)\s+decide\s+everything|slush\s+fund)",
      0.7, "insinuates wrongdoing by the council"),
     # telling residents not to take part, because the council will misuse what they say
     (r"\bdon'?t (?:give|send|tell) (?:the|this|our) " + LOCAL_COUNCIL + r" (?:your|any)\b|"
@@ -434,7 +447,8 @@ _SHAM = caseless(
     r"\bnothing\s+(?:anyone|you|we|residents)\s+(?:says?|does?|writes?)\s+[^.!?]{0,30}?\bchange[sd]?\s+(?:a\s+thing|anything)\b|"
     r"\bgo(?:es)?\s+(?:straight\s+)?in(?:to)?\s+a\s+drawer\b|\b(?:is|was|are)\s+(?:a\s+)?fake\b|"
     r"\b(?:sorted|signed\s+off|stitched\s+up|done\s+and\s+dusted)\s+(?:[\w'’]+\s+){0,3}?(?:weeks|months|long)\s+ago\b|"
-    r"\b(?:decision|it)\s+was\s+(?:made|taken)\s+before\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
+    r"\b(?:decision|it)\s+was\s+(?:made|taken)\s+before\b|\bno\s+point\s+(?:in\s+)?(?:you\s+|your\s+(?:[\w'’-]+\s+){0,2})?"
+    r"(?:applying|responding|objecting|writing|complaining|bothering|asking|filling|reporting)\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
     r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
     r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"

@@ -50,6 +50,7 @@ INSULTS: dict[str, float] = {
         "calm down love", "calm down, love", "calm down dear", "calm down, dear", "classless", "crank", "windbag*",
         "like a bad smell", "ego the size of", "one-person circus", "one-woman circus", "one-man circus",
         "thin-skinned", "overpaid and underworked", "overpaid, underworked", "nodding dogs", "clueless outfit",
+        "like your brain cells", "two brain cells", "one-woman plague", "one-man plague", "bone idle", "lazy hack",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -88,13 +89,13 @@ CONTEMPT: dict[str, float] = {
 RIDICULE = [
     r"\ball\s+the\s+(?:vision|urgency|backbone|imagination|charm|personality|charisma|warmth|drive|energy|spine|"
     r"common\s+sense|tact|grace|wit|get-up-and-go|foresight|speed|pace)\s+of\s+an?\s+\w+",
-    r"\bthe\s+(?:[\w-]+\s+)?(?:knowledge|brains?|sense|intelligence|judgement|attention\s+span|memory|manners|"
+    r"\bthe\s+(?:[\w-]+\s+)?(?:knowledge|brains?|sense|intelligence|judgement|attention\s+span|memory|manners|charisma|tact|"
     r"(?:people|social|organisational)\s+skills)\s+of\s+an?\s+(?:golden\s+retriever|goldfish|gnat|potato|(?:house\s+)?brick|"
     r"plank|toddler|lettuce|houseplant|tortoise|sloth|snail|mayfly|doorknob|cabbage|turnip|dodo|amoeba|teaspoon|"
-    r"traffic\s+cone|garden\s+gnome)\b",
+    r"traffic\s+cone|garden\s+gnome|wasp|hamster|moth|jellyfish|pigeon|lemming|donkey|slug)\b",
     r"\bmight\s+as\s+well\s+(?:have\s+)?(?:talk(?:ed)?|shout(?:ed)?|speak|spoken|writ(?:e|ten)|wrote|complain(?:ed)?)\s+"
     r"(?:to|into|at)\s+an?\s+(?:brick\s+wall|wall|sock|void|lamp-?post|hole|brick|bin|cushion|tree|plank|hedge)\b",
-    r"\bwouldn'?t\s+know\s+(?:an?\s+|the\s+)?[\w\s'’-]{1,30}?\s+if\s+(?:it|one|she|he|they|you)\s+(?:\w+\s+){0,2}?"
+    r"\bwouldn'?t\s+(?:know|recogni[sz]e|spot)\s+(?:an?\s+|the\s+)?[\w\s'’-]{1,30}?\s+if\s+(?:it|one|she|he|they|you)\s+(?:\w+\s+){0,2}?"
     r"(?:bit|hit|smacked|slapped|kicked|ran\s+over|tied|fell|landed|sat|stood|walked)\b",
     r"\b(?:Sherlock(?:\s+Holmes)?|Einstein|Churchill|Picasso|Shakespeare|Poirot|Columbo|Mastermind|"
     r"an?\s+(?:genius|rocket\s+scientist|brain\s+surgeon|mastermind))\s+(?P<tail>(?:he|she|they)\s+(?:is|are)\s+not)\b",
@@ -103,9 +104,14 @@ RIDICULE = [
     r"\b(?:our|the|their|your|this)\s+so[- ]called\s+(?:[\w-]+\s+){0,2}?(?:officer|clerk|expert|councillors?|chair|leader|"
     r"journalist|reporter|professional|manager|team)s?\b",
     r"\bcouldn'?t\s+(?:organise|run|park|manage|plan|fix|boil|chair|pour|sell|add\s+up|count)\s+an?\s+(?:bike|egg|kettle|bus|"
-    r"raffle|cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue|picnic|party)\b",
+    r"raffle|cup\s+of\s+tea|sandwich|tea\s*party|whelk\s+stall|bouncy\s+castle|jumble\s+sale|fete|queue|picnic|party|bath)\b",
     r"\bcouldn'?t\s+find\s+(?:its|his|her|their)\s+own\s+(?:backside|arse|bum)\b",
-    r"\bwhere\s+(?:good\s+)?(?:ideas|hope|common\s+sense|democracy)\s+goes?\s+to\s+die\b",
+    r"\bwhere\s+(?:good\s+)?(?:ideas|hope|common\s+sense|democracy)\s+go(?:es)?\s+to\s+die\b",
+    r"\b(?:is|was|'s|’s)\s+a\s+walking\s+(?:sedative|complaint|cliché|cliche|advert|headache|liability|joke|nightmare|"
+    r"car\s+crash|embarrassment|mistake|clip-art\s+\w+|health\s+and\s+safety\s+\w+)\b",
+    r"\bthe\s+(?:rudest|grumpiest|laziest|stupidest|dumbest|thickest|most\s+(?:irritating|annoying|useless|arrogant|"
+    r"pompous|incompetent|obnoxious|idiotic|pointless|clueless|unpleasant))\s+(?:man|woman|person|people|bloke|"
+    r"councillors?|clerk|officer|thing|decision|council)\b",
     r"\beven\s+a\s+stopped\s+clock\s+is\s+right\b",
     r"\b(?:haven'?t|have\s+not|hasn'?t)\s+got\s+(?:any\s+)?crayons\b|\bin\s+words\s+of\s+one\s+syllable\b",
 ]

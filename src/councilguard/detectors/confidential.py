@@ -30,11 +30,11 @@ TOPICS = [
      "a tender or contract negotiation"),
     (r"\b(?:complaint|investigation|standards\s+complaint|code\s+of\s+conduct\s+complaint)s?\s+(?:against|about|into|is\s+being\s+investigated)\b|"
      r"\bunder\s+investigation\b|\bbeing\s+investigated\b|\bcase\s+to\s+answer\b", "a complaint under investigation"),
-    (r"\bshortlist(?:ed)?\s+for\b|\binterview\s+panel\b", "a recruitment"),
+    (r"\bshortlist(?:ed)?\s+for\b|\binterview\s+panel\b|\binterviews?\s+for\s+the\b", "a recruitment"),
     (r"\b(?:marked\s+)?(?:strictly\s+)?(?:confidential|private\s+and\s+confidential|not\s+for\s+(?:publication|circulation|sharing))\b|"
      r"\bembargoed\b", "material marked confidential"),
     # papers the council has not yet made public: what they say is not the author's to release
-    (r"\bnot\s+(?:yet\s+)?(?:published|made\s+public|announced)(?:\s+yet)?\b|\b(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+"
+    (r"\bnot\s+(?:yet\s+)?(?:published|made\s+public|announced)(?:\s+yet)?\b|\bnot\s+(?:yet\s+)?public\s+(?:till|until)\b|\b(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+"
      r"(?:yet\s+)?been\s+(?:announced|published|made\s+public)\b|\bconfidential\s+(?:until|papers)\b", "papers not yet public"),
 ]
 _TOPICS = [(caseless(p), what) for p, what in TOPICS]
@@ -49,7 +49,7 @@ STAFF_FACTS = caseless(
 _STAFF_WORDS = caseless(r"\b(?:clerk|rfo|officer|groundsm[ae]n|apprentice|caretaker|staff|employee|assistant)\b")
 
 DISCLOSURE = caseless(
-    r"\b(?:agreed|decided|resolved|voted|scored|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
+    r"\b(?:agreed|decided|resolved|voted|scored|raised|lodged|turned\s+down|candidates?|sneak\s+peek|settle[ds]?|settling|paid|pay|paying|offered|awarded|accepted|rejected|"
     r"told\s+us|said|says|advised|screenshots?|attached|pics?\s+of|leaked|advice\s+(?:is|was)|view\s+(?:is|was)|found|recommend(?:s|ed)?|admitted|revealed|showed|shows|came\s+in\s+at|"
     r"was\s+sacked|was\s+dismissed|is\s+being|has\s+been|going\s+to\s+(?:sack|dismiss|settle|pay)|will\s+(?:sack|dismiss|settle|pay|get)|"
     r"can'?t\s+say\s+much\s+but|between\s+(?:you\s+and\s+me|ourselves)|off\s+the\s+record|not\s+supposed\s+to\s+(?:say|tell)|"

@@ -50,6 +50,9 @@ ALLEGATIONS = [
     r"(?:broke|breaks|breaking|broken)\s+the\s+law\b", r"(?:secretly|illegally|unlawfully)\s+\w+",
     r"where\s+(?:our|the)\s+money\s+went\b", r"(?:hid|hidden|hiding|concealed?)\s+(?:the\s+)?(?:money|accounts|evidence|figures|interest)",
     r"fail(?:ed|s)?\s+to\s+declare\s+(?:an?\s+|his\s+|her\s+)?interest",
+    r"(?:never|didn'?t|did\s+not|without)\s+(?:once\s+)?declar(?:e|ed|ing)\s+(?:an?\s+|his\s+|her\s+)?interest",
+    r"leak(?:ed|ing|s)\s+(?:the\s+)?(?:tender|bid|confidential|exempt|draft)\b",
+    r"(?<=['‘\"“])(?:lost|mislaid|forgot|forgotten|borrowed|misplaced)(?=['’\"”])",  # the RFO 'lost' £3,000
     r"(?:flog|flogs|flogged|flogging|sell|sells|selling|sold)\s+(?:off\s+)?(?:the\s+)?council'?s\s+\w+",
     r"(?:never|didn'?t|did\s+not)\s+bank(?:ed)?\s+(?:the\s+)?(?:[\w']+\s+){0,4}?(?:takings|money|cash|proceeds)",
     r"(?:changed|altered|doctored|rewrote)\s+the\s+(?:[\w-]+\s+){0,2}(?:quotes?|tenders?|bids?|figures|scores?)\s+after\b",

@@ -80,6 +80,11 @@ _STEREOTYPE = (r"(?:aggressive|violent|lazy|greedy|dirty|loud|rude|smelly|thick|
 _UNFIT = (r"(?:emotional|hormonal|hysterical|old|slow|senile|doddery|weak|soft|thick|stupid|simple|backward|fragile|"
           r"unstable|irrational|dim|feeble)")
 DEHUMANISING = [
+    # praise that is only for one of a group, and "not what it used to be" said of people
+    r"\b(?:decent|good|not\s+bad|well|clever|smart)\b[^.!?]{0,30}\bfor\s+an?\s+(?:girl|woman|lady|pensioner|foreigner|immigrant|"
+    r"muslim|gay|disabled|wheelchair\s+user|old\s+(?:man|woman|lady))\b",
+    r"\bput\s+(?:him|her|them)\s+out\s+to\s+pasture\b",
+    r"\b(?:used\s+to\s+be|was\s+once)\s+proper\s+english\b|\bhalf\s+foreign\b",
     # a group named by the aid or dress that marks it, as a troop: "the wheelchair brigade", "the turban brigade"
     r"\b(?:wheelchair|zimmer(?:\s+frame)?|mobility\s+scooter|walking\s+stick|turban|burka|burqa|hijab|headscarf|blue[- ]rinse|"
     r"pram|buggy|rainbow|pride)\s+(?:brigade|mafia|squad|mob)\b",

@@ -81,7 +81,8 @@ RALLY = caseless(
     r"\bflood\s+(?:their|his|her|the\s+council'?s?)\s+inbox\w*|\b(?:e-?mail|write\s+to|ring|call)\s+every\s+"
     rf"{LOCAL_COUNCILLOR}\b|\bwe\s+can\s+(?:stop|kill|block|defeat)\s+(?:this|them|it)\b|"
     r"\bflood\s+(?:the\s+\w+|them)\s+with\s+(?:objections|complaints|e-?mails|letters)\b|\brefuse\s+together\b|"
-    r"\bthey'?ll\s+have\s+to\s+back\s+down\b|\bmake\s+them\s+back\s+down\b|\bpack\s+the\s+(?:public\s+gallery|hall|chamber|meeting)\b")
+    r"\bthey'?ll\s+have\s+to\s+back\s+down\b|\brefuse\s+to\s+pay\s+(?:it|them)\s+until\b|"
+    r"\b(?:don'?t|do\s+not|never)\s+pay\s+the\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?(?:charges?|fees?|rents?|fines?|precept)\b|\bmake\s+them\s+back\s+down\b|\bpack\s+the\s+(?:public\s+gallery|hall|chamber|meeting)\b")
 
 
 @detector("stance.counter-to-council")
