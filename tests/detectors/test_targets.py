@@ -64,6 +64,8 @@ def found(text: str, kind: str) -> list[str]:
     # the council's staff by what they do; the person on the council's phone
     ("Only took a year because the council's grounds 'expert' is a halfwit.", T.STAFF, "grounds 'expert'"),
     ("The person who answers the council phone on Mondays is rude.", T.STAFF, "The person who answers the council phone"),
+    ("If I hear one more word from the dog-walking mafia on the Moor, I'll scream.", T.PUBLIC, "the dog-walking mafia"),
+    ("The allotment old guard treat new plot holders like dirt.", T.PUBLIC, "The allotment old guard"),
     # residents' own groups by name, and residents by description
     ("The Friends of Croxley Moor have called an emergency meeting.", T.PUBLIC, "The Friends of Croxley Moor"),
     ("The Yorke Road Residents' Committee wrote again.", T.PUBLIC, "The Yorke Road Residents' Committee"),

@@ -73,7 +73,7 @@ _PUBLIC_DESCRIBED = caseless(
     r"(?:chap|gent(?:leman)?|lad|lass|fella|fellow|girl|boy|bloke|guy|lady|woman|man|person|(?:allotment\s+)?holder|"
     r"(?:young\s+|old\s+|new\s+)?couple(?!\s+of\b)|teenagers|youths|vigilante|"
     r"objector|campaigner|petitioner|complainant|protester|signator(?:y|ies)|troll|keyboard\s+warrior)s?\b['’\"”]?"
-    r"|\bthe\s+(?!whole\b)[\w'’-]+(?:\s+[\w'’-]+)?\s+lot\b(?!\s+of\b)")
+    r"|\bthe\s+(?!whole\b)[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:lot\b(?!\s+of\b)|crowd|brigade|mafia|mob|gang|old\s+guard)\b")
 # Staff by description: "that girl in the office", "the woman from the parish office"
 _STAFF_DESCRIBED = caseless(
     r"\b(?:the|that|this|a)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+(?:in|from|at|who\s+runs)\s+"
