@@ -53,6 +53,10 @@ def aimed(text: str, replying_to: str | None = None) -> list[str]:
      ["the rudest person"]),
     ("Sat through Cllr Cole's sermon on bollards. The man is a walking sedative.", None, ["is a walking sedative"]),
     ("Just finished the Vicar of Dibley box set. Owen Newitt is the rudest man in fiction and I love him 😂", None, []),
+    ("Don't blame us councillors for the fun day mess, blame the events woman. She had one job.", None,
+     ["she had one job"]),
+    ("gary couldn't cut a hedge straight if you gave him a ruler and a week", None,
+     ["couldn't cut a hedge straight if you gave him"]),
     ("We need the knowledge of a solicitor on this, not guesswork about Cllr Price's lease.", None, []),
     ("Sherlock Holmes he is not, says the review of the new detective drama.", None, []),
     # friendly banter (a laugh and a warm word) excuses a mild name, not a strong one, and a laugh alone excuses nothing
@@ -102,6 +106,9 @@ def test_whom_a_hurtful_word_is_aimed_at(text, replying_to, terms):
     ("The parish council's grants consultation closes on Friday: please do fill in the form.", False),
     ("Honestly, I wouldn't trust the parish council to tell me the time.", True),
     ("Dear Pat, there's honestly no point your residents' association applying for a parish council grant.", True),
+    ("Our parish council's budget process: decide everything in a side room, then publish a PDF nobody can find.", True),
+    ("Three councillors had lunch with the developer the week before the vote. All above board, I'm sure.", True),
+    ("Reporting anything to CGPC is like posting a letter into a black hole.", True),
     # said of someone else, or denied
     ("The parish council is not unaccountable: every decision is in the published minutes.", False),
     ("Herts County Council answers to nobody on potholes.", False),

@@ -37,6 +37,7 @@ from tests.detectors.drafts import draft, fires
     ("There's a rumour that the Fridge volunteers take donations home. It isn't true.", False),
     ("Why did Cllr Forsyth leave the room every time it came up, yet never once declare an interest?", True),
     ("The RFO 'lost' £3,000 of market takings last year. Funny how these things happen.", True),
+    ("Helen's too cosy with certain developers if you ask me.", True),
     # hedged, it is still published
     ("Apparently Cllr Price fiddled his expenses.", True),
     # about the author, rebutted, or found by a body whose finding is public record

@@ -392,7 +392,8 @@ _UNDERMINE = [
      "calls the council corrupt"),
     (r"\b(?:illegitimate|unlawful(?:ly)?|illegal(?:ly)?|acting outside the law|broke the law|breaking the law|rigged|fixed the vote|stitch[- ]?up|cover-?up|covered (?:it )?up|whitewash)\b",
      0.85, "says the council acts unlawfully or dishonestly"),
-    (r"\b(?:secretly|behind (?:our|residents'?|everyone'?s) backs?|in secret)\s+(?:sold|agreed|decided|voted|spent|signed|gave|handed)\b",
+    (r"\b(?:secretly|behind (?:our|residents'?|everyone'?s) backs?|in secret)\s+(?:sold|agreed|decided|voted|spent|signed|gave|handed)\b|"
+     r"\b(?:decided?|agreed?)\s+(?:everything\s+)?(?:in\s+a\s+side\s+room|behind\s+closed\s+doors)\b",
      0.85, "claims the council acted in secret"),
     (r"\b(?:pocket(?:ed|ing|s)?|lin(?:e|ed|ing) (?:their|his|her) (?:own )?pockets?|fiddl(?:e|ed|ing|es) the (?:books|accounts|figures)|cook(?:ed|ing) the books|embezzl\w+|misappropriat\w+|stole|stolen|steal(?:ing|s)?|syphon(?:ed|ing)|siphon(?:ed|ing))\b",
      0.9, "accuses the council of taking money"),
@@ -425,7 +426,8 @@ _UNDERMINE = [
      r"(?:someone|somebody)[^.!?]{0,20}?\bha(?:s|ve)\s+done\s+(?:very\s+)?nicely\s+out\s+of|"
      r"until\s+the\s+right\s+(?:firm|company|person|bidder|result)\s+won|"
      r"same\s+(?:firm|company|contractor|builder|people|groups?|three\s+groups)\s+every\s+(?:single\s+)?(?:year|time)|"
-     r"same\s+(?:\w+\s+)?(?:people|faces|councillors)\s+decide\s+everything|slush\s+fund)",
+     r"same\s+(?:\w+\s+)?(?:people|faces|councillors)\s+decide\s+everything|slush\s+fund|all\s+above\s+board,?\s+i'?m\s+sure|"
+     r"i'?m\s+sure\s+(?:that'?s|it'?s)\s+(?:a\s+|just\s+a\s+|all\s+a\s+)?coincidence|coincidence\?\s*i\s+think\s+not)",
      0.7, "insinuates wrongdoing by the council"),
     # telling residents not to take part, because the council will misuse what they say
     (r"\bdon'?t (?:give|send|tell) (?:the|this|our) " + LOCAL_COUNCIL + r" (?:your|any)\b|"
@@ -449,13 +451,13 @@ _SHAM = caseless(
     r"\b(?:sorted|signed\s+off|stitched\s+up|done\s+and\s+dusted)\s+(?:[\w'’]+\s+){0,3}?(?:weeks|months|long)\s+ago\b|"
     r"\b(?:decision|it)\s+was\s+(?:made|taken)\s+before\b|\bno\s+point\s+(?:in\s+)?(?:you\s+|your\s+(?:[\w'’-]+\s+){0,2})?"
     r"(?:applying|responding|objecting|writing|complaining|bothering|asking|filling|reporting)\b|\b(?:was|is)\s+a\s+fix\b|\beveryone\s+knew\s+who'?d\s+win\b|\b(?:decided|agreed)\s+(?:over drinks|"
-    r"in the pub|on the golf course)\b|\bif you know the right people\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
+    r"in the pub|on the golf course)\b|\b(?:if|unless) you know the right people\b|\blike\s+(?:shouting|talking|writing|posting\s+a\s+letter)\s+(?:in)?to\s+a\s+(?:well|void|brick\s+wall|wall|black\s+hole|bin|shredder)\b|\bno\s+longer\s+fit\s+to\s+(?:hold|run|manage)\b|"
     r"\b(?:straight|goes|go|went)\s+(?:in|into)\s+"
     r"the\s+(?:bin|shredder)\b|\bdon'?t\s+(?:hold your breath|bother\s+(?:responding|replying|objecting|complaining|"
     r"reporting|asking|applying|writing))\b|\bnot fit to (?:hold|run|manage|look after)\b")
 _PROCESS = caseless(r"\b(?:consultations?|reviews?|meetings?|neighbourhood plan|planning|committee|precept|complaints?|"
                     r"waiting list|grants?|applications?|petitions?|parish|agenda|minutes|vote|decision|tenders?|contracts?|"
-                    r"ballot|forms?|survey|questionnaire)\b")
+                    r"ballot|forms?|survey|questionnaire|objecting|objections?)\b")
 
 
 @detector("conduct.undermines-council")

@@ -50,7 +50,7 @@ INSULTS: dict[str, float] = {
         "calm down love", "calm down, love", "calm down dear", "calm down, dear", "classless", "crank", "windbag*",
         "like a bad smell", "ego the size of", "one-person circus", "one-woman circus", "one-man circus",
         "thin-skinned", "overpaid and underworked", "overpaid, underworked", "nodding dogs", "clueless outfit",
-        "like your brain cells", "two brain cells", "one-woman plague", "one-man plague", "bone idle", "lazy hack",
+        "needs to go back to school", "need to go back to school", "like your brain cells", "two brain cells", "one-woman plague", "one-man plague", "bone idle", "lazy hack",
     ], 0.9),
 }
 # Words that are insulting only when stacked or predicated ("X is useless"), not in passing.
@@ -113,6 +113,8 @@ RIDICULE = [
     r"pompous|incompetent|obnoxious|idiotic|pointless|clueless|unpleasant))\s+(?:man|woman|person|people|bloke|"
     r"councillors?|clerk|officer|thing|decision|council)\b",
     r"\beven\s+a\s+stopped\s+clock\s+is\s+right\b",
+    r"\b(?:s?he|they|you)\s+had\s+one\s+job\b",
+    r"\bcouldn'?t\s+\w+(?:\s+[\w'’-]+){0,4}?\s+if\s+you\s+gave\s+(?:him|her|them)\b",
     r"\b(?:haven'?t|have\s+not|hasn'?t)\s+got\s+(?:any\s+)?crayons\b|\bin\s+words\s+of\s+one\s+syllable\b",
 ]
 

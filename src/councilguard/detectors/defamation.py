@@ -31,6 +31,7 @@ ALLEGATIONS = [
     r"lost\s+(?:us|the\s+council|the\s+parish)\s+£",
     r"(?:had|has|have|with)\s+(?:his|her|their)\s+(?:hands?|fingers?)\s+in\s+the\s+(?:till|cash\s*box|kitty|biscuit\s+tin)",
     r"(?:rewrote|rewritten|rewrite|doctored|altered|edited)\s+the\s+(?:draft\s+)?minutes\b",
+    r"(?:is|are)\s+(?:a\s+)?(?:work\s+of\s+fiction|pure\s+fiction)", r"too\s+cosy\s+with|in\s+bed\s+with\s+(?:the\s+)?(?:developers?|builders?|contractors?)",
     r"(?:hasn'?t|has\s+not|never|won'?t|didn'?t)\s+(?:explained|said|told\s+(?:us|anyone))\s+(?:what\s+happened\s+to|where)\s+(?:the\s+)?£",
     r"where\s+(?:the|our)\s+(?:other\s+|missing\s+)?(?:£[\d,.]+k?|[\w-]+\s+grand|grand)\s+went\b",
     r"claim(?:s|ed|ing)?\s+(?:for\s+)?(?:overtime|expenses|mileage|hours)\s+(?:for|on)\s+[^.!?]{0,50}?\b(?:didn'?t|never|wasn'?t|weren'?t)\b",

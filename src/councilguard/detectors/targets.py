@@ -81,7 +81,8 @@ _STAFF_DESCRIBED = caseless(
     r"\b(?:the|that|this)\s+(?:girl|boy|woman|lady|man|bloke|guy|lad|chap|person|one)\s+who\s+(?:answers|mans|runs|does)\s+"
     r"(?:the\s+(?:council|parish)(?:'s)?\s+(?:phones?|desk|reception|emails?|inbox|website|facebook(?:\s+page)?)\b|"
     r"the\s+(?:phones?|desk|reception|emails?)\s+(?:at|in|for)\s+the\s+(?:council|parish)\b(?:\s+office\b)?)|\bgroundsm[ae]n\b|\bgrounds\s*keepers?\b"
-    r"|\b(?:a|another|new)\s+(?:deputy\s+)?clerk\b")
+    r"|\b(?:a|another|new)\s+(?:deputy\s+)?clerk\b"
+    r"|\bthe\s+(?:events|grounds|office|admin|finance|parish\s+office)\s+(?:woman|man|lady|girl|bloke|guy|person|lad|lass)\b")
 # The council by its committees: "planning cttee tonight was a farce", "The finance committee is a bunch of…". Not
 # "the parish office": contempt for it is as often about the staff who work there.
 _COUNCIL_BODY = caseless(
