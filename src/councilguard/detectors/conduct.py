@@ -125,8 +125,9 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
     insults, contempt, _ = _lexicons()
     out: list[AbuseHit] = []
     person_kinds = {T.COUNCILLOR, T.STAFF, T.PUBLIC, T.SELF, T.OTHER_AUTHORITY, T.COUNCIL}
-    ridicule = [LexMatch(m.start(), m.end(), m.group(0).lower(), 0.85) for m in _RIDICULE.finditer(text)]
-    compared = [m.span() for m in _RIDICULE.finditer(text) if m.group("tail")]  # "Sherlock Holmes he is not"
+    ridiculed = list(_RIDICULE.finditer(text))
+    ridicule = [LexMatch(m.start(), m.end(), m.group(0).lower(), 0.85) for m in ridiculed]
+    compared = [m.span() for m in ridiculed if m.group("tail")]  # "Sherlock Holmes he is not": not him
     for found, kind in (([*insults.finditer(ctx.norm), *ridicule], "insult"), (contempt.finditer(ctx.norm), "contempt")):
         for m in found:
             if doc.others_words(m.start, m.end) or negated(text, m.start) or doc.denied(m.start):
@@ -134,12 +135,13 @@ def _abuse_hits(ctx: Context) -> list[AbuseHit]:
             sent = doc.sentence_at(m.start)
             if mentioned_not_used(text[sent.start:sent.end], m.start - sent.start):
                 continue
-            if m not in ridicule and any(t.start <= m.start and m.end <= t.end for t in ms if t.kind != T.SELF):
+            is_ridicule = m in ridicule
+            if not is_ridicule and any(t.start <= m.start and m.end <= t.end for t in ms if t.kind != T.SELF):
                 continue  # part of the name of whom it is about ("the dog walkers", "Thanks Karen")
             if reported_to_condemn(ctx, sent, m.start):
                 continue
-            candidates = [t for t in ms if not any(a <= t.start and t.end <= b for a, b in compared)]
-            if m in ridicule:
+            candidates = [t for t in ms if not any(a <= t.start and t.end <= b for a, b in compared)] if compared else ms
+            if is_ridicule:
                 candidates = _besides_the_description(candidates, m, sent)
             target = T.nearest(candidates, m.start, m.end, person_kinds, (sent.start, sent.end))
             if target is None:
@@ -491,21 +493,25 @@ def _council_just_before(ctx: Context, sentence_start: int) -> T.Mention | None:
     """The council, named in the 300 characters before this sentence with no other authority named after it: "The
     parish council gave the job to the same builder again. Funny old world. Jobs for the boys." A claim about how
     things are done there is about the body the post is about."""
-    prev = [m for m in T.mentions(ctx) if sentence_start - 300 < m.end <= sentence_start]
-    bodies = [m for m in prev if m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
-    if not bodies:
+    body = _last_body_before(ctx, sentence_start)
+    if body is None:
         return T.council_replied_about(ctx, ctx.doc.sentence_at(sentence_start).end)
-    return bodies[-1] if bodies[-1].kind == T.COUNCIL else None
+    return body if body.kind == T.COUNCIL else None
+
+
+def _last_body_before(ctx: Context, start: int) -> T.Mention | None:
+    """The council or other authority named last in the 300 characters before ``start``."""
+    bodies = [m for m in T.mentions(ctx) if start - 300 < m.end <= start and m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
+    return bodies[-1] if bodies else None
 
 
 def _another_body_just_before(ctx: Context, sent: Span) -> bool:
     """The sentence names no body and the last one named before it is another authority: "The government's planning
     consultation: 71 questions, six weeks. That isn't consultation, it's a box-ticking exercise." """
-    ms = T.mentions(ctx)
-    if any(sent.start <= m.start < sent.end and m.kind == T.COUNCIL for m in ms):
+    if any(sent.start <= m.start < sent.end and m.kind == T.COUNCIL for m in T.mentions(ctx)):
         return False
-    bodies = [m for m in ms if m.end <= sent.start and m.kind in (T.COUNCIL, T.OTHER_AUTHORITY)]
-    return bool(bodies) and bodies[-1].kind == T.OTHER_AUTHORITY and sent.start - bodies[-1].end < 300
+    body = _last_body_before(ctx, sent.start)
+    return body is not None and body.kind == T.OTHER_AUTHORITY
 
 
 def about_another_body(ctx: Context, span: Span) -> bool:

@@ -63,7 +63,7 @@ PEOPLE = (r"(?:muslims|jews|hindus|sikhs|catholics|immigrants|migrants|asylum se
 # about who people are, so the conduct model reads it for harassment-discrimination even when the screen (which
 # learnt mostly from other rules' breaches) would pass it as civil. Broad on purpose: the model decides.
 IDENTITY = caseless(
-    r"\b(?:" + GROUPS[3:-1] + r"|" + PEOPLE[3:-1] + r"|trans|transgender|transitioning|they/them|non-binary|gay|lesbian|"
+    r"\b(?:" + GROUPS + r"|" + PEOPLE + r"|trans|transgender|transitioning|they/them|non-binary|gay|lesbian|"
     r"bisexual|queer|same-sex|civil\s+partnerships?|pride|pregnan\w*|expecting|maternity|breastfeed\w*|baby\s+brain|"
     r"disabled|disability|wheelchairs?|deaf\w*|blind|autis\w*|dyslexi\w*|stammer|mental\s+health|dementia|special\s+needs|"
     r"blue\s+badges?|hard\s+of\s+hearing|female|married|divorc\w*|single\s+mums?|pensioners?|elderly|"
@@ -200,7 +200,7 @@ def protected_characteristic(ctx: Context, params):
             continue
         if term in AMBIGUOUS and not _aimed(text, m.start, m.end):
             continue
-        if _AN_OBJECT.search(text, max(0, m.start - 24), m.start) and term in _ALSO_THINGS:
+        if term in _ALSO_THINGS and _AN_OBJECT.search(text, max(0, m.start - 24), m.start):
             continue  # "I'll be there with a spade", "a glorified spreadsheet monkey", "you cheeky monkey"
         yield Hit(spans=((m.start, m.end),), score=0.95 if term not in AMBIGUOUS else 0.75,
                   why=f"\u201c{text[m.start:m.end]}\u201d is offensive on grounds of {m.value}.",

@@ -136,11 +136,7 @@ def judged(ctx: Context) -> _Judged | None:
         read = screen.passes(texts, parents) if screen.available else [True] * len(texts)
         # a passage with a hurtful word or slur is never ordinary text: the model reads it whatever the screen says
         read = [ok or _has_hurtful_word(ctx, span) for ok, span in zip(read, spans)]
-        # one that speaks of who people are is read for harassment-discrimination alone (IDENTITY)
-        # and a reply is read for responding-to-negative alone: a civil answer is how that rule is breached
-        only: list[tuple[str, ...]] = [
-            () if ok else (HD,) if discrimination.IDENTITY.search(ctx.text, span.start, span.end)
-            else (RTN,) if parent is not None else () for ok, span in zip(read, spans)]
+        only = [() if ok else _heads_beyond_screen(ctx, span, parent) for ok, span in zip(read, spans)]
         civil = dict.fromkeys(_model().labels, 0.0)  # what the screen judged civil, the model need not read
         chosen = [i for i, ok in enumerate(read) if ok or only[i]]
         model_probs = iter(_model().probabilities([texts[i] for i in chosen], [parents[i] for i in chosen]))
@@ -148,6 +144,15 @@ def judged(ctx: Context) -> _Judged | None:
         probs = [{**civil, **{h: p[h] for h in heads}} if heads else p for p, heads in zip(probs, only)]
         return _Judged(tuple(spans), tuple(probs))
     return ctx.memo("judge.conduct", compute)
+
+
+def _heads_beyond_screen(ctx: Context, span: Span, parent: str | None) -> tuple[str, ...]:
+    """The heads the model reads a passage for although the screen judged it civil: harassment-discrimination when it
+    speaks of who people are (IDENTITY), responding-to-negative when it is a reply (a civil answer is how that rule
+    is breached)."""
+    if discrimination.IDENTITY.search(ctx.text, span.start, span.end):
+        return (HD,)
+    return (RTN,) if parent is not None else ()
 
 
 @detector("judge.conduct", params=JudgeParams)

@@ -168,20 +168,22 @@ class Document:
 
     def _answered(self, sent: Span) -> bool:
         """``sent`` reports a charge (CLAIM_REPORTED) and the next sentence answers it without agreeing."""
-        if not CLAIM_REPORTED.match(self.text, sent.start) or sent.end >= len(self.text.rstrip()):
-            return False
-        following = self.sentence_at(sent.end + 1)
-        if following.start < sent.end:
+        if not CLAIM_REPORTED.match(self.text, sent.start) or (following := self._next_sentence(sent)) is None:
             return False
         answer = self.text[following.start:following.end]
         return bool(CLAIM_ANSWERED.search(answer)) and not AGREED.search(answer)
 
     def _asked_and_refused(self, sent: Span) -> bool:
         """``sent`` is a question the next sentence answers "No": "Is it a joke? No." """
-        if not self.text[sent.start:sent.end].rstrip().endswith("?") or sent.end >= len(self.text.rstrip()):
+        if not self.text[sent.start:sent.end].rstrip().endswith("?") or (following := self._next_sentence(sent)) is None:
             return False
+        return bool(_REFUSAL.match(self.text, following.start))
+
+    def _next_sentence(self, sent: Span) -> Span | None:
+        if sent.end >= len(self.text.rstrip()):
+            return None
         following = self.sentence_at(sent.end + 1)
-        return following.start >= sent.end and bool(_REFUSAL.match(self.text, following.start))
+        return following if following.start >= sent.end else None
 
     def proposals(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that propose a remedy through the council ("…should run it again")."""
