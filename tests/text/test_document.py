@@ -47,6 +47,7 @@ DENIALS = [  # (text, does a sentence deny or rebut a charge?)
     ("I don't accept that CGPC is 'useless'.", True),
     ("Does this council make mistakes? Yes. Is it a joke? No.", True),
     ("No, the council did not ban dogs from the Green.", True),
+    ("Thanks Pat. No, the council did not ban dogs from the Green.", True),
     ("Being divorced doesn't make anyone less fit to serve on the youth committee.", True),
     ("Somebody's been saying Cllr Adeyemi took money from the developer. I've seen the register of interests and "
      "there's nothing there.", True),

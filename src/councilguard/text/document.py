@@ -162,9 +162,10 @@ class Document:
 
     def denials(self, start: int, end: int) -> list[Span]:
         """The sentences within [start, end) that deny or rebut a charge ("Nobody should say the council is corrupt"),
-        or report one that the next sentence answers."""
+        or report one that the next sentence answers. Each sentence is searched on its own (a slice), because DENIAL
+        anchors "No, the council did not…" at the sentence's start with ``^``, which never matches at a ``pos``."""
         return [s for s in self.sentences if start <= s.start and s.end <= end
-                and (DENIAL.search(self.text, s.start, s.end) or self._answered(s) or self._asked_and_refused(s))]
+                and (DENIAL.search(self.text[s.start:s.end]) or self._answered(s) or self._asked_and_refused(s))]
 
     def _answered(self, sent: Span) -> bool:
         """``sent`` reports a charge (CLAIM_REPORTED) and the next sentence answers it without agreeing."""
